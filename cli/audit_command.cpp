@@ -1,0 +1,39 @@
+// vinledger audit [--fail-on SEVERITY]
+#include <iostream>
+
+#include "command.h"
+#include "parse_options.h"
+
+namespace vinledger::cli {
+
+int run_audit(Context& context) {
+  cxxopts::Options options("vinledger audit",
+                           "Re-check the integrity of the whole ledger: hashes, chains, signatures, stored columns.");
+  options.add_options()("fail-on", "exit 1 if a finding is at or above this severity",
+                        cxxopts::value<std::string>()->default_value("medium"));
+  auto parsed = parse_options(options, context);
+  if (!parsed.result) return parsed.exit_code;
+  auto fail_on = parse_fail_on((*parsed.result)["fail-on"].as<std::string>());
+  if (!fail_on) return fail_usage(context, "--fail-on must be info, low, medium, high or critical");
+
+  auto ledger = open_ledger(context);
+  if (!ledger) return fail(ledger.error());
+  auto report = ledger->audit();
+  if (!report) return fail(report.error());
+  if (context.json) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& finding : report->findings) findings.push_back(to_json(finding));
+    print_json({{"size", report->size},
+                {"root", report->root ? nlohmann::json(to_hex(*report->root)) : nlohmann::json(nullptr)},
+                {"findings", findings}});
+  } else {
+    print_findings(std::cout, report->findings);
+    std::cerr << "audited " << report->size << " entries: "
+              << (report->findings.empty() ? std::string("clean")
+                                           : std::to_string(report->findings.size()) + " finding(s)")
+              << "\n";
+  }
+  return any_at_or_above(report->findings, *fail_on) ? kExitFindings : kExitOk;
+}
+
+}  // namespace vinledger::cli

@@ -1,0 +1,82 @@
+#include "command.h"
+
+#include <algorithm>
+#include <iostream>
+
+namespace vinledger::cli {
+
+int fail(const Error& error) {
+  std::string message = error.message;
+  std::replace(message.begin(), message.end(), '\n', ' ');  // one line, always
+  std::cerr << "vinledger: " << message << "\n";
+  return exit_code_for(error.kind);
+}
+
+int fail_usage(const Context& context, const std::string& message) {
+  std::cerr << "vinledger " << context.command << ": " << message << " (see `vinledger " << context.command
+            << " --help`)\n";
+  return kExitBadInput;
+}
+
+void print_json(const nlohmann::json& document) { std::cout << document.dump() << "\n"; }
+
+Result<Ledger> open_ledger(const Context& context) { return Ledger::open(context.db); }
+
+std::filesystem::path default_operator_key_path(const std::filesystem::path& db) {
+  std::filesystem::path key = db;
+  key.replace_extension(".operator.key");
+  return key;
+}
+
+std::optional<Severity> parse_fail_on(const std::string& text) { return severity_from(text); }
+
+void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
+  std::vector<const Finding*> sorted;
+  for (const auto& finding : findings) sorted.push_back(&finding);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
+  for (const Finding* finding : sorted) {
+    std::string severity(to_string(finding->severity));
+    std::transform(severity.begin(), severity.end(), severity.begin(), ::toupper);
+    out << severity << " " << finding->code;
+    if (finding->seq) out << " seq " << *finding->seq;
+    if (finding->vin) out << " VIN " << *finding->vin;
+    out << ": " << finding->message << "\n";
+  }
+}
+
+void print_table(std::ostream& out, const std::vector<std::string>& headers,
+                 const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths(headers.size());
+  for (std::size_t i = 0; i < headers.size(); ++i) widths[i] = headers[i].size();
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  auto print_row = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    out << line << "\n";
+  };
+  print_row(headers);
+  for (const auto& row : rows) print_row(row);
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) parts.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return parts;
+}
+
+Argv::Argv(const std::vector<std::string>& args) : storage_(args) {
+  for (auto& arg : storage_) pointers_.push_back(arg.data());
+}
+
+}  // namespace vinledger::cli

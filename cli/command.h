@@ -1,0 +1,83 @@
+// What every command gets, and the helpers they share. Commands only parse
+// their arguments, call the library and print: no ledger rule lives here.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "vinledger/finding.h"
+#include "vinledger/ledger.h"
+#include "vinledger/result.h"
+
+namespace vinledger::cli {
+
+// Exit codes (brief section 5).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitStorage = 3;
+
+struct Context {
+  std::filesystem::path db;  // --db, else $VINLEDGER_DB, else ./vinledger.db
+  bool json = false;         // --json: one JSON document on stdout
+  std::string command;       // for messages and usage, e.g. "party add"
+  std::vector<std::string> args;  // the command's own arguments (argv[0] = command)
+};
+
+// A usage or input problem found by the CLI itself: exit 2.
+struct UsageError {
+  std::string message;
+};
+
+// Prints "vinledger: <message>" on stderr and returns the exit code for it.
+int fail(const Error& error);
+int fail_usage(const Context& context, const std::string& message);
+
+// Prints a JSON document on stdout (the --json contract) with a newline.
+void print_json(const nlohmann::json& document);
+
+// Opens the ledger named by --db.
+Result<Ledger> open_ledger(const Context& context);
+
+// The operator key file's default path: beside the database.
+std::filesystem::path default_operator_key_path(const std::filesystem::path& db);
+
+// --fail-on: the severity at or above which findings make the exit code 1.
+std::optional<Severity> parse_fail_on(const std::string& text);
+
+// Prints findings for people: one line each, worst first.
+void print_findings(std::ostream& out, const std::vector<Finding>& findings);
+
+// Prints rows under headers in aligned columns (for people, not parsers).
+void print_table(std::ostream& out, const std::vector<std::string>& headers,
+                 const std::vector<std::vector<std::string>>& rows);
+
+// Splits "a,b,c" into its parts (empty parts dropped).
+std::vector<std::string> split_list(const std::string& text);
+
+// argv-style view of context.args for cxxopts.
+class Argv {
+ public:
+  explicit Argv(const std::vector<std::string>& args);
+  int argc() const { return static_cast<int>(pointers_.size()); }
+  char** argv() { return pointers_.data(); }
+
+ private:
+  std::vector<std::string> storage_;
+  std::vector<char*> pointers_;
+};
+
+int run_init(Context& context);
+int run_keygen(Context& context);
+int run_party(Context& context);
+int run_append(Context& context);
+int run_record(Context& context);
+int run_history(Context& context);
+int run_audit(Context& context);
+
+}  // namespace vinledger::cli

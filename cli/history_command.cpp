@@ -1,0 +1,87 @@
+// vinledger history VIN
+#include <iostream>
+
+#include "command.h"
+#include "parse_options.h"
+#include "vinledger/vin.h"
+
+namespace vinledger::cli {
+namespace {
+
+std::string text_of(const nlohmann::json& statement, const char* field) {
+  auto it = statement.find(field);
+  if (it == statement.end()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_array()) {
+    std::string joined;
+    for (const auto& item : *it) joined += (joined.empty() ? "" : ",") + (item.is_string() ? item.get<std::string>() : item.dump());
+    return joined;
+  }
+  if (it->is_object() && it->contains("name")) return (*it)["name"].get<std::string>() + " (" + (*it)["country"].get<std::string>() + ")";
+  if (it->is_object() && it->contains("amount"))
+    return std::to_string((*it)["amount"].get<std::int64_t>()) + " " + (*it)["currency"].get<std::string>();
+  return it->dump();
+}
+
+// One line a person can read: what the statement says happened.
+std::string describe(const nlohmann::json& s) {
+  const std::string type = s["type"];
+  auto optional = [&](const char* label, const char* field) {
+    std::string value = text_of(s, field);
+    return value.empty() ? std::string() : std::string(", ") + label + " " + value;
+  };
+  if (type == "manufacture")
+    return "made in " + text_of(s, "country") + ": " + text_of(s, "make") + " " + text_of(s, "model") + " " + text_of(s, "year");
+  if (type == "transfer")
+    return text_of(s, "from") + " -> " + text_of(s, "to") + " in " + text_of(s, "country") + optional("doc", "doc");
+  if (type == "export")
+    return "from " + text_of(s, "country") + " (" + text_of(s, "port") + ") declared for " + text_of(s, "destination") +
+           optional("via", "via") + ", consignee " + text_of(s, "consignee") + ", doc " + text_of(s, "doc") +
+           optional("value", "value");
+  if (type == "ship")
+    return text_of(s, "from_port") + " -> " + text_of(s, "to_port") + optional("vessel", "vessel") + ", B/L " + text_of(s, "doc");
+  if (type == "import") return "into " + text_of(s, "country") + " at " + text_of(s, "port") + ", doc " + text_of(s, "doc");
+  if (type == "register") return "in " + text_of(s, "country") + " to " + text_of(s, "owner") + optional("plate", "plate");
+  if (type == "destroy") return "in " + text_of(s, "country");
+  return "";
+}
+
+}  // namespace
+
+int run_history(Context& context) {
+  cxxopts::Options options("vinledger history", "Show a VIN's entries in order.");
+  options.positional_help("VIN");
+  options.add_options()("vin", "the VIN", cxxopts::value<std::string>());
+  options.parse_positional({"vin"});
+  auto parsed = parse_options(options, context);
+  if (!parsed.result) return parsed.exit_code;
+  auto vin = required(*parsed.result, context, "vin");
+  if (!vin) return kExitBadInput;
+  if (auto valid = validate_vin(*vin); !valid) return fail(with_context(valid.error(), "VIN " + *vin));
+
+  auto ledger = open_ledger(context);
+  if (!ledger) return fail(ledger.error());
+  auto entries = ledger->history(*vin);
+  if (!entries) return fail(entries.error());
+  if (context.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& entry : *entries) list.push_back({{"hash", to_hex(entry.hash)}, {"entry", entry.entry}});
+    print_json({{"vin", *vin}, {"entries", list}});
+    return kExitOk;
+  }
+  if (entries->empty()) {
+    std::cerr << "no entries for VIN " << *vin << "\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& entry : *entries) {
+    const auto& statement = entry.entry["statement"];
+    rows.push_back({std::to_string(entry.entry["seq"].get<std::int64_t>()), statement["time"], statement["type"],
+                    statement["actor"], describe(statement), to_hex(entry.hash).substr(0, 12)});
+  }
+  std::cout << "VIN " << *vin << "\n";
+  print_table(std::cout, {"SEQ", "TIME", "EVENT", "BY", "WHAT", "HASH"}, rows);
+  return kExitOk;
+}
+
+}  // namespace vinledger::cli

@@ -1,0 +1,110 @@
+// vinledger [--db PATH] [--json] COMMAND ...
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "command.h"
+
+namespace vinledger::cli {
+namespace {
+
+constexpr const char* kUsage = R"(usage: vinledger [--db PATH] [--json] COMMAND ...
+
+Commands:
+  init --origin NAME [--operator ID] [--operator-key FILE]   create a ledger
+  keygen --name NAME --out FILE                               write an Ed25519 key
+  party add ID --name N --country CC --roles R,R --vkey VKEY [--wmi W,W] [--operator-key FILE]
+  party list
+  append FILE|-                                               append signed statements (JSONL)
+  record TYPE --vin V --as PARTY --key FILE [--FIELD VALUE ...]
+  history VIN
+  audit [--fail-on SEVERITY]                                  integrity of the whole ledger
+
+The database is --db, else $VINLEDGER_DB, else ./vinledger.db.
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage or input, 3 storage error.
+)";
+
+using Runner = int (*)(Context&);
+
+const std::map<std::string, Runner>& commands() {
+  static const std::map<std::string, Runner> table = {
+      {"init", run_init},       {"keygen", run_keygen},   {"party", run_party}, {"append", run_append},
+      {"record", run_record},   {"history", run_history}, {"audit", run_audit},
+  };
+  return table;
+}
+
+std::filesystem::path default_db() {
+  const char* from_env = std::getenv("VINLEDGER_DB");
+  return from_env && *from_env ? std::filesystem::path(from_env) : std::filesystem::path("vinledger.db");
+}
+
+// Splits argv into the global options and the command's own arguments.
+// --db and --json may also come after the command; they are taken out here
+// so that every command accepts them in either place.
+int parse_global(int argc, char** argv, Context& context) {
+  context.db = default_db();
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--json") {
+      context.json = true;
+    } else if (arg == "--db") {
+      if (i + 1 >= argc) {
+        std::cerr << "vinledger: --db needs a path\n";
+        return kExitBadInput;
+      }
+      context.db = argv[++i];
+    } else if (arg.rfind("--db=", 0) == 0) {
+      context.db = arg.substr(5);
+    } else if (context.command.empty() && (arg == "--help" || arg == "-h")) {
+      std::cout << kUsage;
+      return -1;
+    } else if (context.command.empty() && arg == "--version") {
+      std::cout << "vinledger 0.1.0\n";
+      return -1;
+    } else if (context.command.empty() && arg.rfind("-", 0) == 0) {
+      std::cerr << "vinledger: unknown option " << arg << "\n" << kUsage;
+      return kExitBadInput;
+    } else {
+      if (context.command.empty()) context.command = arg;
+      context.args.push_back(arg);
+    }
+  }
+  if (context.db.empty()) {
+    std::cerr << "vinledger: --db needs a path\n";
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+int run(int argc, char** argv) {
+  Context context;
+  if (int status = parse_global(argc, argv, context); status != kExitOk) return status < 0 ? kExitOk : status;
+  if (context.command.empty()) {
+    std::cerr << kUsage;
+    return kExitBadInput;
+  }
+  auto command = commands().find(context.command);
+  if (command == commands().end()) {
+    std::cerr << "vinledger: unknown command '" << context.command << "'\n" << kUsage;
+    return kExitBadInput;
+  }
+  return command->second(context);
+}
+
+}  // namespace
+}  // namespace vinledger::cli
+
+int main(int argc, char** argv) {
+  try {
+    return vinledger::cli::run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "vinledger: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "vinledger: internal error\n";
+  }
+  return vinledger::cli::kExitStorage;
+}

@@ -1,0 +1,100 @@
+// vinledger party add ID ... | party list
+#include <iostream>
+
+#include "command.h"
+#include "parse_options.h"
+#include "vinledger/keys.h"
+
+namespace vinledger::cli {
+namespace {
+
+nlohmann::json party_json(const PartyInfo& party) {
+  nlohmann::json roles = nlohmann::json::array();
+  for (unsigned i = 0; i <= static_cast<unsigned>(Role::kRegulator); ++i)
+    if (party.record.roles.has(static_cast<Role>(i))) roles.push_back(to_string(static_cast<Role>(i)));
+  return {{"id", party.record.id},       {"name", party.record.name}, {"country", party.record.country},
+          {"roles", roles},              {"vkey", party.record.vkey.text()}, {"wmi", party.record.wmi},
+          {"registered_seq", party.first_seq}, {"key_seq", party.seq}};
+}
+
+std::string joined(const nlohmann::json& list) {
+  std::string text;
+  for (const auto& item : list) text += (text.empty() ? "" : ",") + item.get<std::string>();
+  return text.empty() ? "-" : text;
+}
+
+int run_party_add(Context& context) {
+  cxxopts::Options options("vinledger party add",
+                           "Register a party, or rotate its key (a party statement signed by the operator).");
+  options.positional_help("ID");
+  options.add_options()
+      ("id", "the party id", cxxopts::value<std::string>())
+      ("name", "the party's name", cxxopts::value<std::string>())
+      ("country", "its country (ISO 3166-1 alpha-2)", cxxopts::value<std::string>())
+      ("roles", "comma-separated: manufacturer,dealer,exporter,carrier,importer,registry,regulator",
+       cxxopts::value<std::string>())
+      ("vkey", "its verifier key (from `vinledger keygen`)", cxxopts::value<std::string>())
+      ("wmi", "comma-separated WMIs a manufacturer owns", cxxopts::value<std::string>())
+      ("operator-key", "the operator's private key file (default: beside the database)", cxxopts::value<std::string>());
+  options.parse_positional({"id"});
+  auto parsed = parse_options(options, context);
+  if (!parsed.result) return parsed.exit_code;
+  const auto& args = *parsed.result;
+  std::optional<std::string> fields[5];
+  const char* names[5] = {"id", "name", "country", "roles", "vkey"};
+  for (int i = 0; i < 5; ++i)
+    if (!(fields[i] = required(args, context, names[i]))) return kExitBadInput;
+
+  auto ledger = open_ledger(context);
+  if (!ledger) return fail(ledger.error());
+  const std::filesystem::path key_path = args.count("operator-key") ? std::filesystem::path(args["operator-key"].as<std::string>())
+                                                                    : default_operator_key_path(context.db);
+  auto key = SigningKey::load(key_path);
+  if (!key) return fail(key.error());
+
+  nlohmann::json statement = {{"type", "party"},     {"actor", ledger->operator_id()}, {"id", *fields[0]},
+                              {"name", *fields[1]},  {"country", *fields[2]},          {"roles", split_list(*fields[3])},
+                              {"vkey", *fields[4]}};
+  if (args.count("wmi")) statement["wmi"] = split_list(args["wmi"].as<std::string>());
+  auto report = ledger->record(std::move(statement), *key);
+  if (!report) return fail(report.error());
+  if (context.json) print_json({{"seq", report->first_seq}, {"id", *fields[0]}});
+  else std::cerr << "registered party " << *fields[0] << " at seq " << report->first_seq << "\n";
+  return kExitOk;
+}
+
+int run_party_list(Context& context) {
+  cxxopts::Options options("vinledger party list", "List the registered parties and the keys in force.");
+  auto parsed = parse_options(options, context);
+  if (!parsed.result) return parsed.exit_code;
+  auto ledger = open_ledger(context);
+  if (!ledger) return fail(ledger.error());
+  auto parties = ledger->parties();
+  if (!parties) return fail(parties.error());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& party : *parties) list.push_back(party_json(party));
+  if (context.json) {
+    print_json({{"parties", list}});
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& party : list)
+    rows.push_back({party["id"], party["name"], party["country"], joined(party["roles"]), joined(party["wmi"]),
+                    std::to_string(party["key_seq"].get<std::int64_t>()), party["vkey"]});
+  print_table(std::cout, {"ID", "NAME", "COUNTRY", "ROLES", "WMI", "KEY SINCE", "VERIFIER KEY"}, rows);
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_party(Context& context) {
+  if (context.args.size() < 2) return fail_usage(context, "expected `party add` or `party list`");
+  const std::string sub = context.args[1];
+  context.args.erase(context.args.begin());
+  context.command = "party " + sub;
+  if (sub == "add") return run_party_add(context);
+  if (sub == "list") return run_party_list(context);
+  return fail_usage(context, "unknown subcommand '" + sub + "'");
+}
+
+}  // namespace vinledger::cli

@@ -1,0 +1,64 @@
+// Result types for expected failures, in the spirit of LevelDB's Status:
+// bad input, conflicts and storage errors are values, not exceptions.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <utility>
+
+namespace vinledger {
+
+enum class ErrorKind {
+  invalid_input,  // malformed or inauthentic input; nothing was written
+  conflict,       // a statement's `prev` is not the current head
+  not_found,      // a named thing (VIN, party, file) does not exist
+  storage,        // the database or the file system failed
+  internal,       // a bug: an invariant did not hold
+};
+
+struct Error {
+  ErrorKind kind;
+  std::string message;
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+using Status = std::expected<void, Error>;
+
+inline std::unexpected<Error> invalid_input(std::string message) {
+  return std::unexpected(Error{ErrorKind::invalid_input, std::move(message)});
+}
+inline std::unexpected<Error> conflict(std::string message) {
+  return std::unexpected(Error{ErrorKind::conflict, std::move(message)});
+}
+inline std::unexpected<Error> not_found(std::string message) {
+  return std::unexpected(Error{ErrorKind::not_found, std::move(message)});
+}
+inline std::unexpected<Error> storage_error(std::string message) {
+  return std::unexpected(Error{ErrorKind::storage, std::move(message)});
+}
+inline std::unexpected<Error> internal_error(std::string message) {
+  return std::unexpected(Error{ErrorKind::internal, std::move(message)});
+}
+
+// Prefixes an error's message with where it happened ("orders.jsonl:5").
+inline Error with_context(Error error, const std::string& where) {
+  error.message = where + ": " + error.message;
+  return error;
+}
+
+// The command-line contract: 2 for bad usage or input, 3 for storage or internal errors.
+inline int exit_code_for(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::invalid_input:
+    case ErrorKind::conflict:
+    case ErrorKind::not_found:
+      return 2;
+    case ErrorKind::storage:
+    case ErrorKind::internal:
+      return 3;
+  }
+  return 3;
+}
+
+}  // namespace vinledger

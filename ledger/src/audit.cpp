@@ -1,0 +1,244 @@
+#include "audit.h"
+
+#include <unordered_map>
+
+#include "ordered_pipeline.h"
+#include "party_registry.h"
+#include "vinledger/entry.h"
+
+namespace vinledger {
+namespace {
+
+constexpr std::size_t kBatchRows = 256;
+
+// One row after the parallel half of the audit.
+struct CheckedRow {
+  StoredEntry row;
+  Hash recomputed_hash{};
+  std::optional<ParsedEntry> entry;
+  std::optional<Statement> statement;
+  std::string problem;       // why the entry or its statement could not be read
+  Hash statement_hash{};
+  std::string checked_key;   // vkey text the signature was checked with
+  bool signature_ok = false;
+};
+
+void check_signature(CheckedRow& checked, const VerifierKey& key) {
+  checked.checked_key = key.text();
+  checked.signature_ok = key.verify(checked.statement->signed_message, checked.statement->sig);
+}
+
+// Every key each party ever had, by the seq of the registration that set it,
+// read up front so that workers can check signatures before the sequential
+// half has rebuilt the registry. Only a hint: the sequential half compares
+// with the registry it rebuilt itself and re-checks where they differ, so a
+// tampered party entry cannot make a bad signature pass.
+class KeyHints {
+ public:
+  static Result<KeyHints> load(Store& store) {
+    KeyHints hints;
+    auto cursor = store.scan_parties();
+    if (!cursor) return std::unexpected(cursor.error());
+    StoredEntry row;
+    for (;;) {
+      auto more = cursor->next(row);
+      if (!more) return std::unexpected(more.error());
+      if (!*more) break;
+      auto entry = parse_entry_leaf(row.leaf);
+      if (!entry) continue;
+      auto statement = statement_from_json(std::move(entry->statement));
+      if (!statement || statement->type != StatementType::kParty) continue;
+      PartyRecord record = party_record_from(*statement);
+      hints.keys_[record.id].emplace_back(row.seq, std::move(record.vkey));
+    }
+    return hints;
+  }
+
+  // The key `actor` had for an entry at `seq`: set by a registration before it.
+  const VerifierKey* key_for(const std::string& actor, std::int64_t seq) const {
+    auto party = keys_.find(actor);
+    if (party == keys_.end()) return nullptr;
+    const VerifierKey* key = nullptr;
+    for (const auto& [registered_at, registered_key] : party->second) {
+      if (registered_at > seq || (registered_at == seq && seq != 0)) break;
+      key = &registered_key;
+    }
+    return key;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<std::pair<std::int64_t, VerifierKey>>> keys_;
+};
+
+CheckedRow check_row(StoredEntry& row, const KeyHints& hints) {
+  CheckedRow checked;
+  checked.recomputed_hash = leaf_hash(row.leaf);
+  auto entry = parse_entry_leaf(row.leaf);
+  if (!entry) {
+    checked.problem = entry.error().message;
+  } else {
+    auto statement = statement_from_json(entry->statement);
+    if (!statement) {
+      checked.problem = "the statement is not valid: " + statement.error().message;
+    } else {
+      checked.statement_hash = sha256(statement->signed_message);
+      checked.statement = std::move(*statement);
+      if (const VerifierKey* key = hints.key_for(checked.statement->actor, row.seq)) check_signature(checked, *key);
+    }
+    checked.entry = std::move(*entry);
+  }
+  checked.row = std::move(row);
+  return checked;
+}
+
+std::string hex_or_null(const std::optional<Hash>& hash) { return hash ? to_hex(*hash) : "null"; }
+
+// The sequential half: chains, columns and keys, entry by entry.
+class Auditor {
+ public:
+  void check(CheckedRow& checked) {
+    const std::int64_t seq = checked.row.seq;
+    if (seq != expected_seq_)
+      report("SEQ_GAP", seq, std::nullopt,
+             "expected seq " + std::to_string(expected_seq_) + " but the next entry is seq " + std::to_string(seq) +
+                 (seq > expected_seq_ ? " (entries missing)" : " (out of order)"));
+    expected_seq_ = seq + 1;
+    if (checked.recomputed_hash != checked.row.hash)
+      report("HASH_MISMATCH", seq, std::nullopt,
+             "stored hash " + to_hex(checked.row.hash) + " is not the hash of the entry's bytes (" +
+                 to_hex(checked.recomputed_hash) + ")");
+    if (!checked.entry || !checked.statement) {
+      report("HASH_MISMATCH", seq, std::nullopt, "stored bytes are not a valid entry: " + checked.problem);
+      previous_hash_ = checked.recomputed_hash;
+      return;
+    }
+    check_entry(checked);
+    previous_hash_ = checked.recomputed_hash;
+  }
+
+  AuditReport finish(std::int64_t size) { return AuditReport{size, std::nullopt, std::move(findings_)}; }
+
+  void report(const char* code, std::optional<std::int64_t> seq, std::optional<std::string> vin, std::string message) {
+    Finding finding{code, Severity::kCritical, std::move(vin), seq, std::move(message), {}};
+    if (seq) finding.evidence.push_back(*seq);
+    findings_.push_back(std::move(finding));
+  }
+
+ private:
+  struct ChainHeadSeen {
+    std::int64_t seq = -1;
+    Hash hash{};
+  };
+
+  void check_entry(CheckedRow& checked) {
+    const EntryHeader& header = checked.entry->header;
+    const Statement& statement = *checked.statement;
+    const std::int64_t seq = checked.row.seq;
+    const std::optional<std::string> vin =
+        statement.vin.empty() ? std::nullopt : std::optional<std::string>(statement.vin);
+    const std::string chain = statement.chain();
+
+    if (header.seq != seq)
+      report("HASH_MISMATCH", seq, vin, "column seq disagrees with the hashed entry (seq " + std::to_string(header.seq) + ")");
+    if (header.prev_entry != previous_hash_)
+      report("CHAIN_BROKEN", seq, vin,
+             "prev_entry is " + hex_or_null(header.prev_entry) + " but the previous entry's hash is " +
+                 hex_or_null(previous_hash_));
+
+    ChainHeadSeen& head = chain_heads_[chain];  // seq -1: the chain starts here
+    const std::optional<Hash> expected_vin_prev = head.seq < 0 ? std::nullopt : std::optional<Hash>(head.hash);
+    if (header.vin_prev != expected_vin_prev)
+      report("CHAIN_BROKEN", seq, vin,
+             "vin_prev is " + hex_or_null(header.vin_prev) + " but the previous entry of " + chain + " has hash " +
+                 hex_or_null(expected_vin_prev));
+    check_columns(checked, chain, head.seq, vin);
+    head = ChainHeadSeen{seq, checked.recomputed_hash};
+    check_authenticity(checked, vin);
+  }
+
+  void check_columns(const CheckedRow& checked, const std::string& chain, std::int64_t previous_seq,
+                     const std::optional<std::string>& vin) {
+    const StoredEntry& row = checked.row;
+    const Statement& statement = *checked.statement;
+    auto mismatch = [&](const char* column) {
+      report("HASH_MISMATCH", row.seq, vin, std::string("column ") + column + " disagrees with the hashed entry");
+    };
+    if (row.chain != chain) mismatch("chain");
+    if (row.type != to_string(statement.type)) mismatch("type");
+    if (row.actor != statement.actor) mismatch("actor");
+    if (row.chain_prev != (previous_seq < 0 ? std::nullopt : std::optional<std::int64_t>(previous_seq)))
+      mismatch("chain_prev");
+    if (row.statement_hash != checked.statement_hash) mismatch("statement_hash");
+  }
+
+  void check_authenticity(CheckedRow& checked, const std::optional<std::string>& vin) {
+    const Statement& statement = *checked.statement;
+    const std::int64_t seq = checked.row.seq;
+    const bool self_registration = seq == 0 && statement.type == StatementType::kParty &&
+                                   statement.actor == statement.object["id"].get<std::string>();
+    if (self_registration) parties_.apply(party_record_from(statement), seq);
+
+    const RegisteredParty* party = parties_.find(statement.actor);
+    if (!party) {
+      report("UNKNOWN_KEY", seq, vin, "actor '" + statement.actor + "' has no registered key at this point of the log");
+      return;
+    }
+    if (checked.checked_key != party->record.vkey.text()) check_signature(checked, party->record.vkey);
+    if (!checked.signature_ok) {
+      report("BAD_SIGNATURE", seq, vin,
+             "signature does not verify against the key of '" + statement.actor + "' in force (" +
+                 party->record.vkey.text() + ")");
+      return;
+    }
+    if (statement.type != StatementType::kParty || self_registration) return;
+    if (statement.actor != parties_.operator_id()) {
+      report("BAD_SIGNATURE", seq, vin,
+             "party registration signed by '" + statement.actor + "', who is not the operator");
+      return;
+    }
+    // Only an authentic registration changes whose key is in force.
+    parties_.apply(party_record_from(statement), seq);
+  }
+
+  PartyRegistry parties_;
+  std::int64_t expected_seq_ = 0;
+  std::optional<Hash> previous_hash_;
+  std::unordered_map<std::string, ChainHeadSeen> chain_heads_;
+  std::vector<Finding> findings_;
+};
+
+// SQLite's own structural check catches an index that disagrees with the
+// table it indexes (a lookup column edited behind the index's back).
+Status check_database_structure(Store& store, Auditor& auditor) {
+  auto problems = store.integrity_problems();
+  if (!problems) return std::unexpected(problems.error());
+  for (const auto& problem : *problems)
+    auditor.report("HASH_MISMATCH", std::nullopt, std::nullopt, "database structure: " + problem);
+  return {};
+}
+
+}  // namespace
+
+Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool) {
+  auto cursor = store.scan_all();
+  if (!cursor) return std::unexpected(cursor.error());
+  auto hints = KeyHints::load(store);
+  if (!hints) return std::unexpected(hints.error());
+  Auditor auditor;
+  std::int64_t count = 0;
+  auto produce = [&](StoredEntry& row) { return cursor->next(row); };
+  auto make_work = [&] {
+    return [&hints = *hints](StoredEntry& row) { return check_row(row, hints); };
+  };
+  auto consume = [&](CheckedRow& checked) -> Status {
+    auditor.check(checked);
+    ++count;
+    return {};
+  };
+  if (auto ok = run_ordered_pipeline<StoredEntry>(pool, kBatchRows, produce, make_work, consume); !ok)
+    return std::unexpected(ok.error());
+  if (auto ok = check_database_structure(store, auditor); !ok) return std::unexpected(ok.error());
+  return auditor.finish(count);
+}
+
+}  // namespace vinledger

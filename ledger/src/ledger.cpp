@@ -1,0 +1,240 @@
+#include "vinledger/ledger.h"
+
+#include <sstream>
+
+#include "append.h"
+#include "audit.h"
+#include "line_reader.h"
+#include "party_registry.h"
+#include "store.h"
+#include "thread_pool.h"
+#include "vinledger/entry.h"
+#include "vinledger/timestamp.h"
+
+namespace vinledger {
+namespace {
+
+constexpr const char* kOriginKey = "origin";
+
+LedgerSettings with_defaults(LedgerSettings settings) {
+  if (!settings.clock) settings.clock = now_seconds;
+  return settings;
+}
+
+// Removes a ledger file that `create` made and could not finish, so that
+// `init` can simply be run again.
+void remove_ledger_files(const std::filesystem::path& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    std::filesystem::remove(std::filesystem::path(path.string() + suffix), ignored);
+}
+
+// The chain an unsigned statement will extend, read before it is checked.
+Result<std::string> chain_of_unsigned(const nlohmann::json& object) {
+  if (!object.is_object() || !object.contains("type") || !object["type"].is_string())
+    return invalid_input("a statement needs a string field \"type\"");
+  const bool is_party = object["type"] == "party";
+  const char* field = is_party ? "id" : "vin";
+  if (!object.contains(field) || !object[field].is_string())
+    return invalid_input(std::string("missing field \"") + field + "\"");
+  const auto& value = object[field].get_ref<const std::string&>();
+  return is_party ? party_chain(value) : value;
+}
+
+}  // namespace
+
+struct Ledger::Impl {
+  std::unique_ptr<Store> store;
+  LedgerSettings settings;
+  std::string origin;
+  PartyRegistry parties;
+  std::unique_ptr<ThreadPool> pool;
+
+  ThreadPool& workers() {
+    if (!pool) pool = std::make_unique<ThreadPool>(settings.threads);
+    return *pool;
+  }
+
+  // Runs `body` inside a write transaction with the registry as of that
+  // transaction (another process may have registered parties since we
+  // opened). Any error rolls the transaction back: nothing is written.
+  template <class Body>
+  Result<AppendReport> write(Body body) {
+    if (auto ok = store->begin_write(); !ok) return std::unexpected(ok.error());
+    auto result = [&]() -> Result<AppendReport> {
+      auto registry = PartyRegistry::load(*store);
+      if (!registry) return std::unexpected(registry.error());
+      parties = std::move(*registry);
+      Appender appender(*store, parties, settings);
+      if (auto ok = appender.start(); !ok) return std::unexpected(ok.error());
+      auto report = body(appender);
+      if (!report) return report;
+      if (auto ok = store->commit(); !ok) return std::unexpected(ok.error());
+      return report;
+    }();
+    if (!result) {
+      store->rollback();
+      parties = PartyRegistry();  // may hold registrations from the rolled-back batch
+    }
+    return result;
+  }
+
+  Result<AppendReport> append_signed(Appender& appender, Statement statement) {
+    PreparedStatement item = prepare_statement(1, std::move(statement), parties.snapshot());
+    if (auto ok = appender.add(item); !ok) return std::unexpected(ok.error());
+    return appender.report();
+  }
+};
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ledger::Ledger(Ledger&&) noexcept = default;
+Ledger& Ledger::operator=(Ledger&&) noexcept = default;
+Ledger::~Ledger() = default;
+
+Result<Ledger> Ledger::create(const std::filesystem::path& path, const InitOptions& options,
+                              const SigningKey& operator_key, LedgerSettings settings) {
+  if (!is_valid_key_name(options.origin))
+    return invalid_input("origin \"" + options.origin + "\" is not a valid log name (no spaces, no '+')");
+  if (!is_party_id(options.operator_id))
+    return invalid_input("operator id \"" + options.operator_id + "\" is not a party id (1-64 of A-Z a-z 0-9 . _ -)");
+  auto store = Store::open(path, Store::OpenMode::kCreateNew);
+  if (!store) return std::unexpected(store.error());
+
+  auto impl = std::make_unique<Impl>();
+  impl->store = std::move(*store);
+  impl->settings = with_defaults(std::move(settings));
+  impl->origin = options.origin;
+  nlohmann::json registration = {
+      {"type", "party"},
+      {"time", format_timestamp(impl->settings.clock())},
+      {"actor", options.operator_id},
+      {"id", options.operator_id},
+      {"name", options.operator_name.empty() ? options.origin : options.operator_name},
+      {"country", options.operator_country},
+      {"roles", {"regulator"}},
+      {"vkey", operator_key.verifier(options.origin).text()},
+      {"prev", nullptr},
+  };
+  auto created = impl->write([&](Appender& appender) -> Result<AppendReport> {
+    if (auto ok = impl->store->insert_meta(kOriginKey, options.origin); !ok) return std::unexpected(ok.error());
+    auto statement = sign_statement(registration, operator_key);
+    if (!statement) return std::unexpected(statement.error());
+    return impl->append_signed(appender, std::move(*statement));
+  });
+  if (!created) {
+    impl.reset();
+    remove_ledger_files(path);
+    return std::unexpected(created.error());
+  }
+  return Ledger(std::move(impl));
+}
+
+Result<Ledger> Ledger::open(const std::filesystem::path& path, LedgerSettings settings) {
+  auto store = Store::open(path, Store::OpenMode::kExisting);
+  if (!store) return std::unexpected(store.error());
+  auto origin = (*store)->meta(kOriginKey);
+  if (!origin) return std::unexpected(origin.error());
+  if (!*origin) return storage_error(path.string() + " is not a vinledger ledger (it has no origin)");
+  auto impl = std::make_unique<Impl>();
+  impl->store = std::move(*store);
+  impl->settings = with_defaults(std::move(settings));
+  impl->origin = **origin;
+  auto registry = PartyRegistry::load(*impl->store);
+  if (!registry) return std::unexpected(registry.error());
+  impl->parties = std::move(*registry);
+  return Ledger(std::move(impl));
+}
+
+const std::string& Ledger::origin() const { return impl_->origin; }
+const std::string& Ledger::operator_id() const { return impl_->parties.operator_id(); }
+
+Result<AppendReport> Ledger::append(std::istream& lines, std::string_view source_name) {
+  return impl_->write([&](Appender& appender) {
+    LineReader reader(lines, kMaxStatementBytes);
+    return append_lines(appender, impl_->parties, reader, impl_->workers(), source_name);
+  });
+}
+
+Result<AppendReport> Ledger::record(nlohmann::json unsigned_statement, const SigningKey& key) {
+  auto chain = chain_of_unsigned(unsigned_statement);
+  if (!chain) return std::unexpected(chain.error());
+  return impl_->write([&](Appender& appender) -> Result<AppendReport> {
+    auto head = impl_->store->chain_head(*chain);
+    if (!head) return std::unexpected(head.error());
+    unsigned_statement["prev"] = *head ? nlohmann::json(to_hex((*head)->hash)) : nlohmann::json(nullptr);
+    if (!unsigned_statement.contains("time"))
+      unsigned_statement["time"] = format_timestamp(impl_->settings.clock());
+    auto statement = sign_statement(std::move(unsigned_statement), key);
+    if (!statement) return std::unexpected(statement.error());
+    return impl_->append_signed(appender, std::move(*statement));
+  });
+}
+
+Result<std::vector<PartyInfo>> Ledger::parties() {
+  auto registry = PartyRegistry::load(*impl_->store);
+  if (!registry) return std::unexpected(registry.error());
+  impl_->parties = std::move(*registry);
+  std::vector<PartyInfo> parties;
+  for (const auto& [id, party] : *impl_->parties.snapshot()) {
+    auto first = impl_->store->scan_chain(party_chain(id));
+    if (!first) return std::unexpected(first.error());
+    StoredEntry row;
+    auto found = first->next(row);
+    if (!found) return std::unexpected(found.error());
+    parties.push_back(PartyInfo{party.record, party.seq, *found ? row.seq : party.seq});
+  }
+  return parties;
+}
+
+namespace {
+
+Result<LedgerEntry> ledger_entry_from(const StoredEntry& row) {
+  auto parsed = parse_entry_leaf(row.leaf);
+  if (!parsed)
+    return storage_error("the ledger is damaged at entry " + std::to_string(row.seq) + " (" + parsed.error().message +
+                         "); run `vinledger audit`");
+  return LedgerEntry{leaf_hash(row.leaf), row.leaf, entry_json(parsed->header, parsed->statement)};
+}
+
+}  // namespace
+
+Result<LedgerEntry> Ledger::entry(std::int64_t seq) {
+  auto row = impl_->store->entry_at(seq);
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return not_found("no entry at seq " + std::to_string(seq));
+  return ledger_entry_from(**row);
+}
+
+Result<std::vector<LedgerEntry>> Ledger::history(std::string_view vin) {
+  auto cursor = impl_->store->scan_chain(vin);
+  if (!cursor) return std::unexpected(cursor.error());
+  std::vector<LedgerEntry> entries;
+  StoredEntry row;
+  for (;;) {
+    auto more = cursor->next(row);
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    auto entry = ledger_entry_from(row);
+    if (!entry) return std::unexpected(entry.error());
+    entries.push_back(std::move(*entry));
+  }
+  return entries;
+}
+
+Result<std::optional<Hash>> Ledger::head(std::string_view chain) {
+  auto head = impl_->store->chain_head(chain);
+  if (!head) return std::unexpected(head.error());
+  if (!*head) return std::optional<Hash>{};
+  return std::optional<Hash>{(*head)->hash};
+}
+
+Result<std::int64_t> Ledger::size() { return impl_->store->size(); }
+
+Result<AuditReport> Ledger::audit() {
+  if (auto ok = impl_->store->begin_read(); !ok) return std::unexpected(ok.error());
+  auto report = audit_ledger(*impl_->store, impl_->workers());
+  impl_->store->rollback();  // ends the read snapshot
+  return report;
+}
+
+}  // namespace vinledger

@@ -1,0 +1,47 @@
+#include "line_reader.h"
+
+#include <cstring>
+
+namespace vinledger {
+namespace {
+constexpr std::size_t kBlockBytes = 1 << 20;
+}
+
+LineReader::LineReader(std::istream& in, std::size_t max_line_bytes) : in_(in), max_line_bytes_(max_line_bytes) {}
+
+bool LineReader::refill() {
+  block_.resize(kBlockBytes);
+  in_.read(block_.data(), static_cast<std::streamsize>(block_.size()));
+  block_.resize(static_cast<std::size_t>(in_.gcount()));
+  pos_ = 0;
+  return !block_.empty();
+}
+
+Result<bool> LineReader::next(InputLine& line) {
+  line.text.clear();
+  bool saw_any = false;
+  for (;;) {
+    if (pos_ >= block_.size() && !refill()) break;
+    saw_any = true;
+    const char* start = block_.data() + pos_;
+    const std::size_t available = block_.size() - pos_;
+    const void* newline = std::memchr(start, '\n', available);
+    const std::size_t take = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - start) : available;
+    if (line.text.size() + take > max_line_bytes_ + 1) {  // +1: room for a '\r' before '\n'
+      ++line_number_;
+      return invalid_input("line is longer than " + std::to_string(max_line_bytes_) + " bytes");
+    }
+    line.text.append(start, take);
+    pos_ += take;
+    if (newline) {
+      ++pos_;
+      break;
+    }
+  }
+  if (!saw_any) return false;
+  if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
+  line.number = ++line_number_;
+  return true;
+}
+
+}  // namespace vinledger

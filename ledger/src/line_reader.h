@@ -1,0 +1,40 @@
+// Splits an input stream into lines without ever holding more than one
+// line (bounded) and one read block in memory, so a multi-gigabyte batch or
+// a file with no newline at all cannot exhaust memory.
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <string>
+
+#include "vinledger/result.h"
+
+namespace vinledger {
+
+struct InputLine {
+  std::int64_t number = 0;  // 1-based
+  std::string text;         // without the line ending ("\n" or "\r\n")
+};
+
+class LineReader {
+ public:
+  LineReader(std::istream& in, std::size_t max_line_bytes);
+
+  // Fills `line` and returns true, or returns false at the end of input.
+  // A line longer than the limit is an invalid_input error naming it.
+  Result<bool> next(InputLine& line);
+
+  // The number of the line last returned or refused.
+  std::int64_t line_number() const { return line_number_; }
+
+ private:
+  bool refill();
+
+  std::istream& in_;
+  std::size_t max_line_bytes_;
+  std::string block_;
+  std::size_t pos_ = 0;
+  std::int64_t line_number_ = 0;
+};
+
+}  // namespace vinledger

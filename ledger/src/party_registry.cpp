@@ -1,0 +1,51 @@
+#include "party_registry.h"
+
+#include "vinledger/entry.h"
+
+namespace vinledger {
+namespace {
+
+std::unexpected<Error> damaged(std::int64_t seq, const std::string& why) {
+  return storage_error("the ledger is damaged at party entry " + std::to_string(seq) + " (" + why +
+                       "); run `vinledger audit`");
+}
+
+}  // namespace
+
+PartyRegistry::PartyRegistry()
+    : parties_(std::make_shared<std::map<std::string, RegisteredParty, std::less<>>>()) {}
+
+Result<PartyRegistry> PartyRegistry::load(Store& store) {
+  auto cursor = store.scan_parties();
+  if (!cursor) return std::unexpected(cursor.error());
+  PartyRegistry registry;
+  StoredEntry row;
+  for (;;) {
+    auto more = cursor->next(row);
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    auto entry = parse_entry_leaf(row.leaf);
+    if (!entry) return damaged(row.seq, entry.error().message);
+    auto statement = statement_from_json(std::move(entry->statement));
+    if (!statement || statement->type != StatementType::kParty)
+      return damaged(row.seq, "it does not hold a valid party statement");
+    registry.apply(party_record_from(*statement), row.seq);
+  }
+  return registry;
+}
+
+const RegisteredParty* PartyRegistry::find(std::string_view id) const {
+  auto it = parties_->find(id);
+  return it == parties_->end() ? nullptr : &it->second;
+}
+
+void PartyRegistry::apply(PartyRecord record, std::int64_t seq) {
+  // Copy on write: snapshots handed to workers must not change under them.
+  if (parties_.use_count() > 1)
+    parties_ = std::make_shared<std::map<std::string, RegisteredParty, std::less<>>>(*parties_);
+  if (seq == 0) operator_id_ = record.id;
+  std::string id = record.id;
+  parties_->insert_or_assign(std::move(id), RegisteredParty{std::move(record), seq});
+}
+
+}  // namespace vinledger

@@ -1,0 +1,419 @@
+#include "vinledger/statement.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <span>
+
+#include "country_codes.h"
+#include "vinledger/canonical_json.h"
+#include "vinledger/encoding.h"
+#include "vinledger/vin.h"
+
+namespace vinledger {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::string_view, 8> kTypeNames = {"party",  "manufacture", "transfer", "export",
+                                                        "ship",   "import",      "register", "destroy"};
+constexpr std::array<std::string_view, 7> kRoleNames = {"manufacturer", "dealer",   "exporter", "carrier",
+                                                        "importer",     "registry", "regulator"};
+
+// Free text (names, documents, plates) is for people to read on one line.
+constexpr std::size_t kMaxTextBytes = 256;
+// ISO 3166 user-assigned code a party may use when it has no single country
+// (an international operator); never accepted as a place a vehicle goes.
+constexpr std::string_view kNoCountry = "ZZ";
+
+enum class FieldKind {
+  kType, kVin, kTimestamp, kPartyId, kSignature, kPrev,
+  kCountry, kPartyCountry, kCountryList, kPort, kText, kYear,
+  kRoles, kVerifierKey, kWmiList, kConsignee, kValue,
+};
+
+struct FieldSpec {
+  std::string_view name;
+  FieldKind kind;
+  bool required;
+};
+
+// Fields every statement has; `vin` is added for every type but `party`.
+constexpr std::array<FieldSpec, 5> kCommonFields = {{
+    {"type", FieldKind::kType, true},
+    {"time", FieldKind::kTimestamp, true},
+    {"actor", FieldKind::kPartyId, true},
+    {"sig", FieldKind::kSignature, true},
+    {"prev", FieldKind::kPrev, false},
+}};
+constexpr FieldSpec kVinField = {"vin", FieldKind::kVin, true};
+
+// The fields of each type (brief section 3), in StatementType order.
+std::span<const FieldSpec> fields_of(StatementType type) {
+  static constexpr FieldSpec kParty[] = {
+      {"id", FieldKind::kPartyId, true},        {"name", FieldKind::kText, true},
+      {"country", FieldKind::kPartyCountry, true}, {"roles", FieldKind::kRoles, true},
+      {"vkey", FieldKind::kVerifierKey, true},  {"wmi", FieldKind::kWmiList, false}};
+  static constexpr FieldSpec kManufacture[] = {{"country", FieldKind::kCountry, true},
+                                               {"make", FieldKind::kText, true},
+                                               {"model", FieldKind::kText, true},
+                                               {"year", FieldKind::kYear, true}};
+  static constexpr FieldSpec kTransfer[] = {{"from", FieldKind::kPartyId, true},
+                                            {"to", FieldKind::kPartyId, true},
+                                            {"country", FieldKind::kCountry, true},
+                                            {"doc", FieldKind::kText, false}};
+  static constexpr FieldSpec kExport[] = {
+      {"country", FieldKind::kCountry, true},     {"port", FieldKind::kPort, true},
+      {"destination", FieldKind::kCountry, true}, {"via", FieldKind::kCountryList, false},
+      {"consignee", FieldKind::kConsignee, true}, {"doc", FieldKind::kText, true},
+      {"value", FieldKind::kValue, false}};
+  static constexpr FieldSpec kShip[] = {{"from_port", FieldKind::kPort, true},
+                                        {"to_port", FieldKind::kPort, true},
+                                        {"vessel", FieldKind::kText, false},
+                                        {"doc", FieldKind::kText, true}};
+  static constexpr FieldSpec kImport[] = {{"country", FieldKind::kCountry, true},
+                                          {"port", FieldKind::kPort, true},
+                                          {"doc", FieldKind::kText, true}};
+  static constexpr FieldSpec kRegister[] = {{"country", FieldKind::kCountry, true},
+                                            {"owner", FieldKind::kText, true},
+                                            {"plate", FieldKind::kText, false}};
+  static constexpr FieldSpec kDestroy[] = {{"country", FieldKind::kCountry, true}};
+  switch (type) {
+    case StatementType::kParty: return kParty;
+    case StatementType::kManufacture: return kManufacture;
+    case StatementType::kTransfer: return kTransfer;
+    case StatementType::kExport: return kExport;
+    case StatementType::kShip: return kShip;
+    case StatementType::kImport: return kImport;
+    case StatementType::kRegister: return kRegister;
+    case StatementType::kDestroy: return kDestroy;
+  }
+  return {};
+}
+
+// Quotes a value for an error message: short, one line.
+std::string shown(const json& value) {
+  std::string text = value.is_string() ? value.get_ref<const std::string&>() : value.dump();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return "\"" + text + "\"";
+}
+
+bool is_upper_letters(std::string_view text, std::size_t length) {
+  if (text.size() != length) return false;
+  for (char c : text)
+    if (c < 'A' || c > 'Z') return false;
+  return true;
+}
+
+// UN/LOCODE: two-letter country code then three characters from A-Z and 2-9.
+bool is_locode(std::string_view code) {
+  if (code.size() != 5 || !is_country_code(code.substr(0, 2))) return false;
+  for (char c : code.substr(2))
+    if (!((c >= 'A' && c <= 'Z') || (c >= '2' && c <= '9'))) return false;
+  return true;
+}
+
+Status check_text(const json& value) {
+  if (!value.is_string()) return invalid_input("must be a string");
+  const auto& text = value.get_ref<const std::string&>();
+  if (text.empty()) return invalid_input("must not be empty");
+  if (text.size() > kMaxTextBytes)
+    return invalid_input("is " + std::to_string(text.size()) + " bytes, at most " + std::to_string(kMaxTextBytes));
+  for (char c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return invalid_input("contains a control character");
+  return {};
+}
+
+Status check_country(const json& value, bool allow_no_country) {
+  if (!value.is_string()) return invalid_input("must be an ISO 3166-1 alpha-2 string");
+  const auto& code = value.get_ref<const std::string&>();
+  if (is_country_code(code) || (allow_no_country && code == kNoCountry)) return {};
+  return invalid_input(shown(value) + " is not an ISO 3166-1 alpha-2 country code");
+}
+
+template <class CheckItem>
+Status check_array(const json& value, bool allow_empty, CheckItem check_item) {
+  if (!value.is_array()) return invalid_input("must be an array");
+  if (!allow_empty && value.empty()) return invalid_input("must not be empty");
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (auto ok = check_item(value[i]); !ok) return invalid_input("[" + std::to_string(i) + "] " + ok.error().message);
+    for (std::size_t j = 0; j < i; ++j)
+      if (value[j] == value[i]) return invalid_input("[" + std::to_string(i) + "] repeats " + shown(value[i]));
+  }
+  return {};
+}
+
+// Checks an object's members against an exact list of required names.
+template <class CheckMember>
+Status check_closed_object(const json& value, std::initializer_list<std::string_view> names, CheckMember check) {
+  if (!value.is_object()) return invalid_input("must be an object");
+  for (auto& [key, member] : value.items()) {
+    bool known = false;
+    for (auto name : names) known = known || key == name;
+    if (!known) return invalid_input("has unknown member " + shown(json(key)));
+  }
+  for (auto name : names) {
+    auto it = value.find(name);
+    if (it == value.end()) return invalid_input("lacks member \"" + std::string(name) + "\"");
+    if (auto ok = check(name, *it); !ok) return invalid_input("." + std::string(name) + " " + ok.error().message);
+  }
+  return {};
+}
+
+Status check_field(FieldKind kind, const json& value) {
+  switch (kind) {
+    case FieldKind::kType:
+      if (value.is_string() && statement_type_from(value.get_ref<const std::string&>())) return {};
+      return invalid_input(shown(value) + " is not a statement type (party, manufacture, transfer, export, ship, "
+                                          "import, register, destroy)");
+    case FieldKind::kVin:
+      if (!value.is_string()) return invalid_input("must be a string");
+      return validate_vin(value.get_ref<const std::string&>());
+    case FieldKind::kTimestamp: {
+      if (!value.is_string()) return invalid_input("must be an RFC 3339 UTC string");
+      auto time = parse_timestamp(value.get_ref<const std::string&>());
+      if (!time) return std::unexpected(time.error());
+      return {};
+    }
+    case FieldKind::kPartyId:
+      if (value.is_string() && is_party_id(value.get_ref<const std::string&>())) return {};
+      return invalid_input(shown(value) + " is not a party id (1-64 of A-Z a-z 0-9 . _ -)");
+    case FieldKind::kSignature: {
+      auto bytes = value.is_string() ? base64_decode(value.get_ref<const std::string&>()) : std::nullopt;
+      if (bytes && bytes->size() == 64) return {};
+      return invalid_input("must be the base64 of a 64-byte Ed25519 signature");
+    }
+    case FieldKind::kPrev:
+      if (value.is_null()) return {};
+      if (value.is_string() && hash_from_hex(value.get_ref<const std::string&>())) return {};
+      return invalid_input("must be null or 64 lowercase hex digits");
+    case FieldKind::kCountry: return check_country(value, false);
+    case FieldKind::kPartyCountry: return check_country(value, true);
+    case FieldKind::kCountryList:
+      return check_array(value, true, [](const json& item) { return check_country(item, false); });
+    case FieldKind::kPort:
+      if (value.is_string() && is_locode(value.get_ref<const std::string&>())) return {};
+      return invalid_input(shown(value) + " is not a UN/LOCODE (country code + 3 of A-Z 2-9, e.g. JPUKB)");
+    case FieldKind::kText: return check_text(value);
+    case FieldKind::kYear:
+      if (value.is_number_integer() && value.get<std::int64_t>() >= 1886 && value.get<std::int64_t>() <= 2100)
+        return {};
+      return invalid_input("must be an integer year from 1886 to 2100");
+    case FieldKind::kRoles:
+      return check_array(value, false, [](const json& item) -> Status {
+        if (item.is_string() && role_from(item.get_ref<const std::string&>())) return {};
+        return invalid_input(shown(item) + " is not a role (manufacturer, dealer, exporter, carrier, importer, "
+                                           "registry, regulator)");
+      });
+    case FieldKind::kVerifierKey: {
+      if (!value.is_string()) return invalid_input("must be a verifier key string");
+      auto key = VerifierKey::parse(value.get_ref<const std::string&>());
+      if (!key) return std::unexpected(key.error());
+      return {};
+    }
+    case FieldKind::kWmiList:
+      return check_array(value, false, [](const json& item) -> Status {
+        if (item.is_string() && item.get_ref<const std::string&>().size() == 3) {
+          std::string padded = item.get<std::string>() + "00000000000000";  // reuse the VIN alphabet check
+          if (is_vin_syntax(padded)) return {};
+        }
+        return invalid_input(shown(item) + " is not a WMI (3 VIN characters)");
+      });
+    case FieldKind::kConsignee:
+      if (value.is_string()) return check_field(FieldKind::kPartyId, value);
+      return check_closed_object(value, {"name", "country"}, [](std::string_view name, const json& member) {
+        return name == "name" ? check_text(member) : check_country(member, false);
+      });
+    case FieldKind::kValue:
+      return check_closed_object(value, {"amount", "currency"}, [](std::string_view name, const json& member) -> Status {
+        if (name == "amount") {
+          if (member.is_number_integer() && member.get<std::int64_t>() >= 0) return {};
+          return invalid_input("must be a non-negative integer (minor units)");
+        }
+        if (member.is_string() && is_upper_letters(member.get_ref<const std::string&>(), 3)) return {};
+        return invalid_input("must be an ISO 4217 code (3 upper-case letters)");
+      });
+  }
+  return internal_error("unhandled field kind");
+}
+
+Status check_fields(const json& object, StatementType type) {
+  auto check_spec = [&](const FieldSpec& spec) -> Status {
+    auto it = object.find(spec.name);
+    if (it == object.end()) {
+      if (spec.required) return invalid_input("missing field \"" + std::string(spec.name) + "\"");
+      return {};
+    }
+    if (auto ok = check_field(spec.kind, *it); !ok)
+      return invalid_input("field \"" + std::string(spec.name) + "\" " + ok.error().message);
+    return {};
+  };
+  auto is_known = [&](std::string_view key) {
+    if (type != StatementType::kParty && key == kVinField.name) return true;
+    for (const auto& spec : kCommonFields)
+      if (spec.name == key) return true;
+    for (const auto& spec : fields_of(type))
+      if (spec.name == key) return true;
+    return false;
+  };
+  for (const auto& [key, value] : object.items())
+    if (!is_known(key)) return invalid_input("unknown field " + shown(json(key)) + " for type " + std::string(to_string(type)));
+  for (const auto& spec : kCommonFields)
+    if (auto ok = check_spec(spec); !ok) return ok;
+  if (type != StatementType::kParty)
+    if (auto ok = check_spec(kVinField); !ok) return ok;
+  for (const auto& spec : fields_of(type))
+    if (auto ok = check_spec(spec); !ok) return ok;
+  return {};
+}
+
+PrevClaim prev_claim_of(const json& object) {
+  auto it = object.find("prev");
+  if (it == object.end()) return {};
+  if (it->is_null()) return {PrevClaim::Kind::kFirst, {}};
+  return {PrevClaim::Kind::kHash, *hash_from_hex(it->get_ref<const std::string&>())};
+}
+
+// JCS of the object without `sig`, prefixed: what the actor signed.
+Result<std::string> signed_message_of(json& object) {
+  auto sig = object.find("sig");
+  json saved;
+  if (sig != object.end()) {
+    saved = std::move(*sig);
+    object.erase(sig);
+  }
+  std::string message(kStatementSignaturePrefix);
+  auto ok = append_canonical_json(object, message);
+  if (!saved.is_null()) object["sig"] = std::move(saved);
+  if (!ok) return std::unexpected(ok.error());
+  return message;
+}
+
+}  // namespace
+
+std::string_view to_string(StatementType type) { return kTypeNames[static_cast<std::size_t>(type)]; }
+
+std::optional<StatementType> statement_type_from(std::string_view name) {
+  for (std::size_t i = 0; i < kTypeNames.size(); ++i)
+    if (kTypeNames[i] == name) return static_cast<StatementType>(i);
+  return std::nullopt;
+}
+
+std::string_view to_string(Role role) { return kRoleNames[static_cast<std::size_t>(role)]; }
+
+std::optional<Role> role_from(std::string_view name) {
+  for (std::size_t i = 0; i < kRoleNames.size(); ++i)
+    if (kRoleNames[i] == name) return static_cast<Role>(i);
+  return std::nullopt;
+}
+
+bool is_party_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (!alnum(id[0])) return false;
+  for (char c : id)
+    if (!alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  return true;
+}
+
+std::string party_chain(std::string_view party_id) { return "party/" + std::string(party_id); }
+
+std::string Statement::chain() const {
+  return type == StatementType::kParty ? party_chain(object["id"].get_ref<const std::string&>()) : vin;
+}
+
+Result<Statement> statement_from_json(json object) {
+  if (!object.is_object()) return invalid_input("a statement must be a JSON object");
+  auto type_field = object.find("type");
+  if (type_field == object.end()) return invalid_input("missing field \"type\"");
+  if (auto ok = check_field(FieldKind::kType, *type_field); !ok)
+    return invalid_input("field \"type\" " + ok.error().message);
+  const StatementType type = *statement_type_from(type_field->get_ref<const std::string&>());
+  if (auto ok = check_fields(object, type); !ok) return std::unexpected(ok.error());
+
+  Statement statement;
+  statement.type = type;
+  statement.actor = object["actor"].get<std::string>();
+  if (type != StatementType::kParty) statement.vin = object["vin"].get<std::string>();
+  statement.time = *parse_timestamp(object["time"].get_ref<const std::string&>());
+  statement.prev = prev_claim_of(object);
+  auto sig = *base64_decode(object["sig"].get_ref<const std::string&>());
+  std::copy(sig.begin(), sig.end(), statement.sig.begin());
+
+  auto message = signed_message_of(object);
+  if (!message) return std::unexpected(message.error());
+  statement.signed_message = std::move(*message);
+  auto canonical = canonical_json(object);
+  if (!canonical) return std::unexpected(canonical.error());
+  statement.canonical = std::move(*canonical);
+  statement.object = std::move(object);
+  return statement;
+}
+
+Result<Statement> parse_statement(std::string_view text) {
+  if (text.size() > kMaxStatementBytes)
+    return invalid_input("statement is " + std::to_string(text.size()) + " bytes, at most " +
+                         std::to_string(kMaxStatementBytes));
+  auto object = parse_strict_json(text);
+  if (!object) return std::unexpected(object.error());
+  return statement_from_json(std::move(*object));
+}
+
+Result<Statement> sign_statement(json unsigned_object, const SigningKey& key) {
+  if (!unsigned_object.is_object()) return invalid_input("a statement must be a JSON object");
+  if (unsigned_object.contains("sig")) return invalid_input("statement is already signed");
+  auto message = signed_message_of(unsigned_object);
+  if (!message) return std::unexpected(message.error());
+  unsigned_object["sig"] = base64_encode(key.sign(*message));
+  return statement_from_json(std::move(unsigned_object));
+}
+
+Result<json> field_value_from_text(std::string_view field, std::string_view text) {
+  const std::string value(text);
+  if (field == "year") {
+    std::int64_t year = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), year);
+    if (error != std::errc() || end != value.data() + value.size() || value.empty())
+      return invalid_input("field \"year\" must be an integer, got \"" + value + "\"");
+    return json(year);
+  }
+  if (field == "via" || field == "roles" || field == "wmi") {
+    json list = json::array();
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      std::size_t comma = std::min(value.find(',', start), value.size());
+      if (comma > start) list.push_back(value.substr(start, comma - start));
+      start = comma + 1;
+    }
+    return list;
+  }
+  if ((field == "consignee" || field == "value") && !value.empty() && value.front() == '{') {
+    auto object = parse_strict_json(value);
+    if (!object) return invalid_input("field \"" + std::string(field) + "\": " + object.error().message);
+    return *object;
+  }
+  if (field == "value") {
+    const std::size_t space = value.find(' ');
+    std::int64_t amount = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + std::min(space, value.size()), amount);
+    if (space == std::string::npos || error != std::errc() || end != value.data() + space)
+      return invalid_input("field \"value\" must be \"AMOUNT CURRENCY\" (e.g. \"9500000 JPY\"), got \"" + value + "\"");
+    return json{{"amount", amount}, {"currency", value.substr(space + 1)}};
+  }
+  return json(value);
+}
+
+PartyRecord party_record_from(const Statement& statement) {
+  const json& object = statement.object;
+  PartyRecord record{object["id"].get<std::string>(), object["name"].get<std::string>(),
+                     object["country"].get<std::string>(), RoleSet{},
+                     *VerifierKey::parse(object["vkey"].get_ref<const std::string&>()), {}};
+  for (const auto& role : object["roles"]) record.roles.add(*role_from(role.get_ref<const std::string&>()));
+  if (auto wmi = object.find("wmi"); wmi != object.end())
+    for (const auto& code : *wmi) record.wmi.push_back(code.get<std::string>());
+  return record;
+}
+
+}  // namespace vinledger

@@ -1,0 +1,290 @@
+#include "store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "migrations.h"
+
+namespace vinledger {
+namespace {
+
+// A writer waits this long for another writer before giving up: a large
+// batch holds the lock for seconds, and waiting is not an error.
+constexpr int kBusyTimeoutMs = 10 * 60 * 1000;
+
+// Runs `body`, turning SQLite's exceptions into a storage Error that says
+// what was being done.
+template <class Body>
+auto guarded(const char* what, Body body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SQLite::Exception& e) {
+    return storage_error(std::string(what) + ": " + e.what());
+  } catch (const std::exception& e) {
+    return storage_error(std::string(what) + ": " + e.what());
+  }
+}
+
+Hash hash_column(const SQLite::Column& column) {
+  Hash hash{};
+  if (column.getBytes() == static_cast<int>(hash.size()))
+    std::memcpy(hash.data(), column.getBlob(), hash.size());
+  return hash;
+}
+
+std::string blob_column(const SQLite::Column& column) {
+  return std::string(static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(column.getBytes()));
+}
+
+// Creates the database file with mode 0600 before SQLite opens it, so a
+// ledger is never readable by others by accident; SQLite gives its -wal and
+// -shm files the same mode.
+Status create_private_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return invalid_input("refusing to create " + path.string() + ": it already exists");
+    return storage_error("cannot create " + path.string() + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  return {};
+}
+
+constexpr const char* kEntryColumns = "seq, hash, leaf, chain, type, actor, chain_prev, statement_hash";
+
+}  // namespace
+
+EntryCursor::EntryCursor(std::unique_ptr<SQLite::Statement> query) : query_(std::move(query)) {}
+EntryCursor::~EntryCursor() = default;
+EntryCursor::EntryCursor(EntryCursor&&) noexcept = default;
+
+Result<bool> EntryCursor::next(StoredEntry& row) {
+  return guarded("reading entries", [&]() -> Result<bool> {
+    if (!query_->executeStep()) return false;
+    row.seq = query_->getColumn(0).getInt64();
+    row.hash = hash_column(query_->getColumn(1));
+    row.leaf = blob_column(query_->getColumn(2));
+    row.chain = query_->getColumn(3).getString();
+    row.type = query_->getColumn(4).getString();
+    row.actor = query_->getColumn(5).getString();
+    row.chain_prev = query_->getColumn(6).isNull() ? std::nullopt
+                                                   : std::optional<std::int64_t>(query_->getColumn(6).getInt64());
+    row.statement_hash = hash_column(query_->getColumn(7));
+    return true;
+  });
+}
+
+Store::Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, OpenMode mode) {
+  if (mode == OpenMode::kCreateNew) {
+    if (auto created = create_private_file(path); !created) return std::unexpected(created.error());
+  } else if (!std::filesystem::exists(path)) {
+    return not_found("no ledger at " + path.string() + " (create one with `vinledger init`)");
+  }
+  return guarded("opening the ledger", [&]() -> Result<std::unique_ptr<Store>> {
+    const int flags = mode == OpenMode::kReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+    auto db = std::make_unique<SQLite::Database>(path, flags | SQLite::OPEN_NOFOLLOW, kBusyTimeoutMs);
+    std::unique_ptr<Store> store(new Store(std::move(db)));
+    if (mode != OpenMode::kReadOnly) {
+      store->db_->exec("PRAGMA journal_mode = WAL");
+      // FULL: a commit that returned has reached the disk, so an append that
+      // was acknowledged survives a power cut, not only a process crash.
+      store->db_->exec("PRAGMA synchronous = FULL");
+      if (auto migrated = store->migrate(); !migrated) return std::unexpected(migrated.error());
+    }
+    store->db_->exec("PRAGMA foreign_keys = ON");
+    return store;
+  });
+}
+
+Status Store::migrate() {
+  const auto& migrations = schema_migrations();
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  return guarded("migrating the schema", [&]() -> Status {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int current = db_->execAndGet("PRAGMA user_version").getInt();
+    if (current > latest)
+      return invalid_input("the ledger's schema version " + std::to_string(current) +
+                           " is newer than this vinledger understands (" + std::to_string(latest) + ")");
+    for (const auto& migration : migrations) {
+      if (migration.version <= current) continue;
+      db_->exec(std::string(migration.sql));
+      db_->exec("PRAGMA user_version = " + std::to_string(migration.version));
+    }
+    transaction.commit();
+    return {};
+  });
+}
+
+SQLite::Statement& Store::prepared(int id, const char* sql) {
+  if (prepared_.size() <= static_cast<std::size_t>(id)) prepared_.resize(id + 1);
+  auto& statement = prepared_[id];
+  if (!statement) statement = std::make_unique<SQLite::Statement>(*db_, sql);
+  statement->reset();
+  statement->clearBindings();
+  return *statement;
+}
+
+Status Store::begin_write() {
+  return guarded("starting a write transaction", [&]() -> Status {
+    db_->exec("BEGIN IMMEDIATE");
+    return {};
+  });
+}
+
+Status Store::begin_read() {
+  return guarded("starting a read transaction", [&]() -> Status {
+    db_->exec("BEGIN");
+    // A read transaction takes its snapshot at the first read.
+    db_->execAndGet("SELECT count(*) FROM meta");
+    return {};
+  });
+}
+
+Status Store::commit() {
+  return guarded("committing", [&]() -> Status {
+    db_->exec("COMMIT");
+    return {};
+  });
+}
+
+void Store::rollback() noexcept {
+  try {
+    for (auto& statement : prepared_)
+      if (statement) statement->reset();
+    db_->exec("ROLLBACK");
+  } catch (...) {
+    // No transaction was open, or the connection is gone: nothing to undo.
+  }
+}
+
+Result<std::optional<std::string>> Store::meta(std::string_view key) {
+  return guarded("reading settings", [&]() -> Result<std::optional<std::string>> {
+    auto& query = prepared(0, "SELECT value FROM meta WHERE key = ?");
+    query.bind(1, std::string(key));
+    if (!query.executeStep()) return std::optional<std::string>{};
+    return std::optional<std::string>{query.getColumn(0).getString()};
+  });
+}
+
+Status Store::insert_meta(std::string_view key, std::string_view value) {
+  return guarded("writing settings", [&]() -> Status {
+    auto& query = prepared(1, "INSERT INTO meta (key, value) VALUES (?, ?)");
+    query.bind(1, std::string(key));
+    query.bind(2, std::string(value));
+    query.exec();
+    return {};
+  });
+}
+
+Result<std::int64_t> Store::size() {
+  return guarded("counting entries", [&]() -> Result<std::int64_t> {
+    auto& query = prepared(2, "SELECT coalesce(max(seq) + 1, 0) FROM entries");
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+  });
+}
+
+Result<std::optional<ChainHead>> Store::last_entry() {
+  return guarded("reading the last entry", [&]() -> Result<std::optional<ChainHead>> {
+    auto& query = prepared(3, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
+    if (!query.executeStep()) return std::optional<ChainHead>{};
+    return std::optional<ChainHead>{ChainHead{query.getColumn(0).getInt64(), hash_column(query.getColumn(1))}};
+  });
+}
+
+Result<std::optional<ChainHead>> Store::chain_head(std::string_view chain) {
+  return guarded("reading a chain head", [&]() -> Result<std::optional<ChainHead>> {
+    auto& query = prepared(4, "SELECT seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1");
+    query.bind(1, std::string(chain));
+    if (!query.executeStep()) return std::optional<ChainHead>{};
+    return std::optional<ChainHead>{ChainHead{query.getColumn(0).getInt64(), hash_column(query.getColumn(1))}};
+  });
+}
+
+Result<std::optional<std::int64_t>> Store::seq_of_statement(const Hash& statement_hash) {
+  return guarded("looking up a statement", [&]() -> Result<std::optional<std::int64_t>> {
+    auto& query = prepared(5, "SELECT seq FROM entries WHERE statement_hash = ?");
+    query.bind(1, statement_hash.data(), static_cast<int>(statement_hash.size()));
+    if (!query.executeStep()) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>{query.getColumn(0).getInt64()};
+  });
+}
+
+Status Store::insert(const StoredEntry& row) {
+  return guarded("writing an entry", [&]() -> Status {
+    auto& query = prepared(6,
+                           "INSERT INTO entries (seq, hash, leaf, chain, type, actor, chain_prev, statement_hash) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    query.bind(1, row.seq);
+    query.bindNoCopy(2, row.hash.data(), static_cast<int>(row.hash.size()));
+    query.bindNoCopy(3, row.leaf.data(), static_cast<int>(row.leaf.size()));
+    query.bindNoCopy(4, row.chain);
+    query.bindNoCopy(5, row.type);
+    query.bindNoCopy(6, row.actor);
+    if (row.chain_prev) query.bind(7, *row.chain_prev);
+    else query.bind(7);
+    query.bindNoCopy(8, row.statement_hash.data(), static_cast<int>(row.statement_hash.size()));
+    query.exec();
+    return {};
+  });
+}
+
+Result<EntryCursor> Store::scan_all() {
+  return guarded("reading entries", [&]() -> Result<EntryCursor> {
+    return EntryCursor(std::make_unique<SQLite::Statement>(
+        *db_, std::string("SELECT ") + kEntryColumns + " FROM entries ORDER BY seq"));
+  });
+}
+
+Result<EntryCursor> Store::scan_chain(std::string_view chain) {
+  return guarded("reading a chain", [&]() -> Result<EntryCursor> {
+    auto query = std::make_unique<SQLite::Statement>(
+        *db_, std::string("SELECT ") + kEntryColumns + " FROM entries WHERE chain = ? ORDER BY seq");
+    query->bind(1, std::string(chain));
+    return EntryCursor(std::move(query));
+  });
+}
+
+Result<EntryCursor> Store::scan_parties() {
+  return guarded("reading parties", [&]() -> Result<EntryCursor> {
+    // 'party/' .. 'party0' is the range of chains that start with "party/".
+    return EntryCursor(std::make_unique<SQLite::Statement>(
+        *db_, std::string("SELECT ") + kEntryColumns +
+                  " FROM entries WHERE chain >= 'party/' AND chain < 'party0' ORDER BY seq"));
+  });
+}
+
+Result<std::optional<StoredEntry>> Store::entry_at(std::int64_t seq) {
+  return guarded("reading an entry", [&]() -> Result<std::optional<StoredEntry>> {
+    auto query = std::make_unique<SQLite::Statement>(
+        *db_, std::string("SELECT ") + kEntryColumns + " FROM entries WHERE seq = ?");
+    query->bind(1, seq);
+    EntryCursor cursor(std::move(query));
+    StoredEntry row;
+    auto found = cursor.next(row);
+    if (!found) return std::unexpected(found.error());
+    if (!*found) return std::optional<StoredEntry>{};
+    return std::optional<StoredEntry>{std::move(row)};
+  });
+}
+
+Result<std::vector<std::string>> Store::integrity_problems() {
+  return guarded("checking the database structure", [&]() -> Result<std::vector<std::string>> {
+    SQLite::Statement query(*db_, "PRAGMA integrity_check");
+    std::vector<std::string> problems;
+    while (query.executeStep()) {
+      std::string line = query.getColumn(0).getString();
+      if (line != "ok") problems.push_back(std::move(line));
+    }
+    return problems;
+  });
+}
+
+}  // namespace vinledger

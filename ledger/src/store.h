@@ -1,0 +1,103 @@
+// The SQLite store under the ledger: schema migrations, transactions, and
+// the few queries the ledger needs. Every SQLite error becomes a storage
+// Error here, so nothing above this file sees SQLiteCpp or its exceptions.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vinledger/hash.h"
+#include "vinledger/result.h"
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace vinledger {
+
+// One row of `entries`: the hashed bytes and the lookup copies beside them.
+struct StoredEntry {
+  std::int64_t seq = 0;
+  Hash hash{};
+  std::string leaf;
+  std::string chain;
+  std::string type;
+  std::string actor;
+  std::optional<std::int64_t> chain_prev;
+  Hash statement_hash{};
+};
+
+struct ChainHead {
+  std::int64_t seq = 0;
+  Hash hash{};
+};
+
+// Streams entries in seq order without holding them all in memory.
+class EntryCursor {
+ public:
+  ~EntryCursor();
+  EntryCursor(EntryCursor&&) noexcept;
+  // Fills `row` and returns true, or returns false at the end.
+  Result<bool> next(StoredEntry& row);
+
+ private:
+  friend class Store;
+  explicit EntryCursor(std::unique_ptr<SQLite::Statement> query);
+  std::unique_ptr<SQLite::Statement> query_;
+};
+
+class Store {
+ public:
+  enum class OpenMode { kCreateNew, kExisting, kReadOnly };
+
+  // Opens (or creates) the database, sets WAL mode and a generous busy
+  // timeout, and applies pending migrations. kCreateNew refuses an existing
+  // file; the others refuse a missing one.
+  static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path, OpenMode mode);
+  ~Store();
+
+  // BEGIN IMMEDIATE: takes the write lock up front, waiting for other
+  // writers, so that heads read inside the transaction stay heads until commit.
+  Status begin_write();
+  // BEGIN: a consistent snapshot for a long read (audit) beside writers.
+  Status begin_read();
+  Status commit();
+  // Never fails loudly: it runs on error paths.
+  void rollback() noexcept;
+
+  Result<std::optional<std::string>> meta(std::string_view key);
+  Status insert_meta(std::string_view key, std::string_view value);
+
+  Result<std::int64_t> size();
+  Result<std::optional<ChainHead>> last_entry();
+  Result<std::optional<ChainHead>> chain_head(std::string_view chain);
+  // The seq of the entry whose statement has this hash, if any.
+  Result<std::optional<std::int64_t>> seq_of_statement(const Hash& statement_hash);
+  Status insert(const StoredEntry& row);
+
+  Result<EntryCursor> scan_all();
+  Result<EntryCursor> scan_chain(std::string_view chain);
+  // Every party entry (registrations and rotations), in seq order.
+  Result<EntryCursor> scan_parties();
+  Result<std::optional<StoredEntry>> entry_at(std::int64_t seq);
+
+  // What SQLite's PRAGMA integrity_check finds wrong (empty when sound): an
+  // index that disagrees with its table, a damaged page.
+  Result<std::vector<std::string>> integrity_problems();
+
+ private:
+  explicit Store(std::unique_ptr<SQLite::Database> db);
+  Status migrate();
+  SQLite::Statement& prepared(int id, const char* sql);
+
+  std::unique_ptr<SQLite::Database> db_;
+  std::vector<std::unique_ptr<SQLite::Statement>> prepared_;
+};
+
+}  // namespace vinledger

@@ -1,0 +1,570 @@
+#include "vinledger/keys.h"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "openssl_handles.h"
+#include "vinledger/encoding.h"
+#include "vinledger/hash.h"
+
+namespace vinledger {
+namespace {
+
+constexpr std::size_t kKeyHashHexDigits = 8;
+// A PEM Ed25519 key is about 120 bytes; anything far larger is not a key file
+// and is not worth reading into memory.
+constexpr off_t kMaxKeyFileBytes = 64 * 1024;
+constexpr std::string_view kPkcs8Label = "PRIVATE KEY";
+
+// ---- Key names -------------------------------------------------------------
+
+// The shape of a multi-byte UTF-8 sequence, read from its lead byte.
+struct Utf8Lead {
+  std::size_t length;
+  char32_t payload;   // the lead byte's code point bits
+  char32_t smallest;  // anything below is an overlong encoding
+};
+
+std::optional<Utf8Lead> multibyte_lead(unsigned char lead) {
+  if ((lead & 0xE0) == 0xC0) return Utf8Lead{2, lead & 0x1Fu, 0x80};
+  if ((lead & 0xF0) == 0xE0) return Utf8Lead{3, lead & 0x0Fu, 0x800};
+  if ((lead & 0xF8) == 0xF0) return Utf8Lead{4, lead & 0x07u, 0x10000};
+  return std::nullopt;  // a continuation byte or 0xF8..0xFF
+}
+
+// Decodes the UTF-8 sequence at text[pos] and advances pos past it. Refuses
+// what RFC 3629 forbids: truncated or overlong sequences, surrogates, code
+// points above U+10FFFF.
+std::optional<char32_t> next_code_point(std::string_view text, std::size_t& pos) {
+  const auto first = static_cast<unsigned char>(text[pos]);
+  if (first < 0x80) {
+    ++pos;
+    return first;
+  }
+  const std::optional<Utf8Lead> lead = multibyte_lead(first);
+  if (!lead || text.size() - pos < lead->length) return std::nullopt;
+  char32_t code_point = lead->payload;
+  for (std::size_t i = 1; i < lead->length; ++i) {
+    const auto continuation = static_cast<unsigned char>(text[pos + i]);
+    if ((continuation & 0xC0) != 0x80) return std::nullopt;
+    code_point = code_point << 6 | (continuation & 0x3F);
+  }
+  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
+  if (code_point < lead->smallest || code_point > 0x10FFFF || surrogate) return std::nullopt;
+  pos += lead->length;
+  return code_point;
+}
+
+// The Unicode White_Space property (what Go's unicode.IsSpace tests, which is
+// what the reference signed-note implementation uses).
+bool is_unicode_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
+}
+
+std::string code_point_label(char32_t c) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(c));
+  return buffer;
+}
+
+// What makes `name` unusable as a signed-note key name, or nullopt if it is
+// fine. Control characters are refused too: a signed note may not contain
+// them, so a key with such a name could never sign a valid note.
+std::optional<std::string> key_name_problem(std::string_view name) {
+  if (name.empty()) return "key name is empty";
+  std::size_t pos = 0;
+  while (pos < name.size()) {
+    const std::optional<char32_t> c = next_code_point(name, pos);
+    if (!c) return "key name is not valid UTF-8";
+    if (*c == '+') return "key name contains '+'";
+    if (is_unicode_space(*c)) return "key name contains a space (" + code_point_label(*c) + ")";
+    if (*c < 0x20) return "key name contains a control character (" + code_point_label(*c) + ")";
+  }
+  return std::nullopt;
+}
+
+// ---- Small text helpers ----------------------------------------------------
+
+// Echoes untrusted input in an error message without letting it carry
+// control bytes or run on for pages.
+std::string quoted_for_message(std::string_view text) {
+  constexpr std::size_t kMaxShown = 64;
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      out += escaped;
+    }
+  }
+  if (text.size() > kMaxShown) out += "...";
+  out += "\"";
+  return out;
+}
+
+std::string key_hash_hex(std::uint32_t key_id) {
+  char buffer[kKeyHashHexDigits + 1];
+  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<unsigned>(key_id));
+  return buffer;
+}
+
+// Exactly 8 lowercase hex digits: the spec writes hex in lowercase, and a
+// verifier key compares by its text, so a second spelling must not parse.
+std::optional<std::uint32_t> parse_key_hash(std::string_view hex) {
+  if (hex.size() != kKeyHashHexDigits) return std::nullopt;
+  std::uint32_t value = 0;
+  for (char c : hex) {
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    if (digit < 0) return std::nullopt;
+    value = value << 4 | static_cast<std::uint32_t>(digit);
+  }
+  return value;
+}
+
+std::string_view as_chars(std::span<const std::uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// Drains this thread's OpenSSL error queue into one line, so a later caller
+// never sees a stale error.
+std::string take_openssl_errors() {
+  std::string text;
+  while (const unsigned long code = ERR_get_error()) {
+    char buffer[256];
+    ERR_error_string_n(code, buffer, sizeof buffer);
+    if (!text.empty()) text += "; ";
+    text += buffer;
+  }
+  return text.empty() ? "unknown OpenSSL error" : text;
+}
+
+// ---- OpenSSL key objects ---------------------------------------------------
+
+ossl::PkeyPtr ed25519_public_pkey(const PublicKeyBytes& key) {
+  ossl::PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), key.size()));
+  if (pkey == nullptr) throw std::runtime_error("cannot load Ed25519 public key: " + take_openssl_errors());
+  return pkey;
+}
+
+PublicKeyBytes raw_public_key(EVP_PKEY* pkey) {
+  PublicKeyBytes key;
+  std::size_t length = key.size();
+  if (EVP_PKEY_get_raw_public_key(pkey, key.data(), &length) != 1 || length != key.size()) {
+    throw std::runtime_error("cannot read Ed25519 public key: " + take_openssl_errors());
+  }
+  return key;
+}
+
+// One PEM block as PEM_read_bio hands it over, owned.
+struct RawPemBlock {
+  ossl::OpensslBuffer<char> label;
+  ossl::OpensslBuffer<char> header;
+  ossl::SecretBuffer der;
+};
+
+std::optional<RawPemBlock> next_pem_block(BIO* bio) {
+  char* label = nullptr;
+  char* header = nullptr;
+  unsigned char* der = nullptr;
+  long der_length = 0;
+  const bool found = PEM_read_bio(bio, &label, &header, &der, &der_length) == 1;
+  RawPemBlock block{ossl::OpensslBuffer<char>(label), ossl::OpensslBuffer<char>(header),
+                    ossl::SecretBuffer(der, ossl::ClearFree{static_cast<std::size_t>(der_length)})};
+  if (!found) {
+    ERR_clear_error();  // "no start line" is how PEM_read_bio says "no more blocks"
+    return std::nullopt;
+  }
+  return block;
+}
+
+struct PemBlock {
+  std::string label;
+  std::string header;
+  ossl::SecretBuffer der;
+};
+
+// Reads the single PEM block in `pem`. More than one block is refused: which
+// key was meant would be a guess.
+Result<PemBlock> read_single_pem_block(std::string_view pem) {
+  constexpr std::size_t kMaxPemBytes = 1 << 20;
+  if (pem.size() > kMaxPemBytes) return invalid_input("PEM text is too large to be a private key");
+  const ossl::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (bio == nullptr) throw std::bad_alloc();
+  std::optional<RawPemBlock> first = next_pem_block(bio.get());
+  if (!first) return invalid_input("no PEM block found; expected \"-----BEGIN PRIVATE KEY-----\"");
+  if (next_pem_block(bio.get())) return invalid_input("more than one PEM block; expected a single private key");
+  return PemBlock{first->label.get(), first->header.get(), std::move(first->der)};
+}
+
+Status check_pkcs8_label(const PemBlock& block) {
+  if (block.label == "ENCRYPTED PRIVATE KEY") {
+    return invalid_input(
+        "the private key is encrypted; vinledger reads unencrypted PKCS#8 keys and relies on file mode "
+        "0600 to protect them");
+  }
+  if (block.label != kPkcs8Label || !block.header.empty()) {
+    return invalid_input("expected a PKCS#8 \"-----BEGIN PRIVATE KEY-----\" block, found \"-----BEGIN " +
+                         block.label + "-----\"" + (block.header.empty() ? "" : " with PEM headers"));
+  }
+  return {};
+}
+
+Result<ossl::PkeyPtr> decode_pkcs8(const PemBlock& block) {
+  const unsigned char* cursor = block.der.get();
+  const auto length = static_cast<long>(block.der.get_deleter().length);
+  ossl::Pkcs8Ptr info(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &cursor, length));
+  if (info == nullptr || cursor != block.der.get() + length) {
+    return invalid_input("the PEM block is not a well-formed PKCS#8 private key: " + take_openssl_errors());
+  }
+  ossl::PkeyPtr pkey(EVP_PKCS82PKEY(info.get()));
+  if (pkey == nullptr) {
+    return invalid_input("the PKCS#8 private key could not be decoded: " + take_openssl_errors());
+  }
+  return pkey;
+}
+
+// ---- Files -----------------------------------------------------------------
+
+// Closes the descriptor on every path out of a function.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  // Closes now and reports the result, which matters after a write.
+  bool close() {
+    const int fd = std::exchange(fd_, -1);
+    return ::close(fd) == 0;
+  }
+
+ private:
+  int fd_;
+};
+
+std::string errno_text() { return std::strerror(errno); }
+
+std::string octal_mode(mode_t mode) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04o", static_cast<unsigned>(mode & 07777));
+  return buffer;
+}
+
+Status check_owner_only(const std::filesystem::path& path, const struct stat& info) {
+  if (!S_ISREG(info.st_mode)) return invalid_input("key file " + path.string() + " is not a regular file");
+  if ((info.st_mode & 077) != 0) {
+    return invalid_input("key file " + path.string() + " has mode " + octal_mode(info.st_mode) +
+                         ", so group or others can access it; a signing key must be private to its "
+                         "owner: run chmod 600 " + path.string());
+  }
+  if (info.st_size > kMaxKeyFileBytes) {
+    return invalid_input("key file " + path.string() + " is " + std::to_string(info.st_size) +
+                         " bytes, too large to be a PEM private key");
+  }
+  return {};
+}
+
+// Reads straight into the result, one byte past the limit to notice a file
+// that grew since fstat, so no stray buffer is left holding key bytes.
+Result<std::string> read_whole_file(const std::filesystem::path& path, int fd) {
+  std::string contents(static_cast<std::size_t>(kMaxKeyFileBytes) + 1, '\0');
+  std::size_t filled = 0;
+  while (filled < contents.size()) {
+    const ssize_t n = ::read(fd, contents.data() + filled, contents.size() - filled);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      OPENSSL_cleanse(contents.data(), filled);
+      return invalid_input("cannot read key file " + path.string() + ": " + errno_text());
+    }
+    if (n == 0) break;
+    filled += static_cast<std::size_t>(n);
+  }
+  if (filled > static_cast<std::size_t>(kMaxKeyFileBytes)) {
+    OPENSSL_cleanse(contents.data(), filled);
+    return invalid_input("key file " + path.string() + " is too large to be a PEM private key");
+  }
+  contents.resize(filled);
+  return contents;
+}
+
+// Reads a file only its owner may access. The mode is checked on the opened
+// descriptor, so the file checked is the file read.
+Result<std::string> read_private_file(const std::filesystem::path& path) {
+  FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (file.get() < 0) {
+    if (errno == ENOENT) return not_found("key file " + path.string() + " does not exist");
+    return invalid_input("cannot open key file " + path.string() + ": " + errno_text());
+  }
+  struct stat info {};
+  if (::fstat(file.get(), &info) != 0) {
+    return storage_error("cannot stat key file " + path.string() + ": " + errno_text());
+  }
+  if (Status owner_only = check_owner_only(path, info); !owner_only) return std::unexpected(owner_only.error());
+  return read_whole_file(path, file.get());
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// Makes the new directory entry durable, not just the file's contents.
+bool sync_parent_directory(const std::filesystem::path& path) {
+  const std::filesystem::path parent = path.has_parent_path() ? path.parent_path() : ".";
+  FileDescriptor dir(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  return dir.get() >= 0 && ::fsync(dir.get()) == 0;
+}
+
+// Creates `path` with mode 0600 and writes `contents`. O_EXCL makes "never
+// overwrite" atomic; on any failure the half-written file is removed.
+Status write_new_private_file(const std::filesystem::path& path, std::string_view contents) {
+  FileDescriptor file(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600));
+  if (file.get() < 0) {
+    if (errno == EEXIST) return invalid_input("refusing to overwrite existing file " + path.string());
+    return storage_error("cannot create key file " + path.string() + ": " + errno_text());
+  }
+  // The umask can only remove bits, but fchmod also pins the mode if the
+  // process runs with an unusual default ACL.
+  const char* failed_step = nullptr;
+  if (::fchmod(file.get(), 0600) != 0) {
+    failed_step = "set the mode of";
+  } else if (!write_all(file.get(), contents)) {
+    failed_step = "write";
+  } else if (::fsync(file.get()) != 0) {
+    failed_step = "sync";
+  } else if (!file.close()) {
+    failed_step = "close";
+  }
+  if (failed_step != nullptr) {
+    const std::string reason = errno_text();
+    ::unlink(path.c_str());
+    return storage_error(std::string("cannot ") + failed_step + " key file " + path.string() + ": " + reason +
+                         " (the file was removed)");
+  }
+  if (!sync_parent_directory(path)) {
+    return storage_error("key file " + path.string() + " was written, but its directory could not be synced: " +
+                         errno_text());
+  }
+  return {};
+}
+
+}  // namespace
+
+// ---- Key names and ids -----------------------------------------------------
+
+bool is_valid_key_name(std::string_view name) { return !key_name_problem(name).has_value(); }
+
+std::uint32_t key_id_for(std::string_view name, const PublicKeyBytes& key) {
+  std::string input;
+  input.reserve(name.size() + 2 + key.size());
+  input.append(name);
+  input.push_back('\n');
+  input.push_back(static_cast<char>(kEd25519SignatureType));
+  input.append(as_chars(key));
+  const Hash digest = sha256(input);
+  return std::uint32_t{digest[0]} << 24 | std::uint32_t{digest[1]} << 16 | std::uint32_t{digest[2]} << 8 |
+         std::uint32_t{digest[3]};
+}
+
+// ---- VerifierKey -----------------------------------------------------------
+
+struct VerifierKey::Impl {
+  std::string name;
+  std::uint32_t key_id = 0;
+  PublicKeyBytes public_key{};
+  std::string text;
+  // Built once; EVP_PKEY is safe to share between threads for verification.
+  ossl::PkeyPtr pkey;
+};
+
+VerifierKey::VerifierKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+Result<VerifierKey> VerifierKey::parse(std::string_view text) {
+  // Names cannot contain '+', base64 can: split at the first two.
+  const std::size_t first_plus = text.find('+');
+  const std::size_t second_plus = first_plus == std::string_view::npos ? first_plus : text.find('+', first_plus + 1);
+  if (second_plus == std::string_view::npos) {
+    return invalid_input("verifier key must have three parts, <name>+<key hash>+<base64 key>");
+  }
+  const std::string_view name = text.substr(0, first_plus);
+  const std::string_view hash_hex = text.substr(first_plus + 1, second_plus - first_plus - 1);
+  const std::string_view key_base64 = text.substr(second_plus + 1);
+
+  if (std::optional<std::string> problem = key_name_problem(name)) return invalid_input(*problem);
+  const std::optional<std::uint32_t> key_id = parse_key_hash(hash_hex);
+  if (!key_id) return invalid_input("key hash " + quoted_for_message(hash_hex) + " is not 8 lowercase hex digits");
+
+  const std::optional<std::vector<std::uint8_t>> key_data = base64_decode(key_base64);
+  if (!key_data) return invalid_input("key data is not strict standard base64 (RFC 4648, padded)");
+  if (key_data->empty()) return invalid_input("key data is empty");
+  if ((*key_data)[0] != kEd25519SignatureType) {
+    char type[8];
+    std::snprintf(type, sizeof type, "0x%02x", (*key_data)[0]);
+    return invalid_input(std::string("key has signature type ") + type + "; only 0x01 (Ed25519) is supported");
+  }
+  PublicKeyBytes public_key;
+  if (key_data->size() != 1 + public_key.size()) {
+    return invalid_input("Ed25519 key data must be 33 bytes (type 0x01 and a 32-byte key), got " +
+                         std::to_string(key_data->size()));
+  }
+  std::copy(key_data->begin() + 1, key_data->end(), public_key.begin());
+
+  const std::uint32_t expected = key_id_for(name, public_key);
+  if (*key_id != expected) {
+    return invalid_input("key hash " + key_hash_hex(*key_id) + " does not match name and key (expected " +
+                         key_hash_hex(expected) + ")");
+  }
+  return from_public_key(std::string(name), public_key);
+}
+
+VerifierKey VerifierKey::from_public_key(std::string name, const PublicKeyBytes& key) {
+  if (std::optional<std::string> problem = key_name_problem(name)) throw std::invalid_argument(*problem);
+  auto impl = std::make_shared<Impl>();
+  impl->key_id = key_id_for(name, key);
+  impl->public_key = key;
+  impl->pkey = ed25519_public_pkey(key);
+  std::vector<std::uint8_t> key_data{kEd25519SignatureType};
+  key_data.insert(key_data.end(), key.begin(), key.end());
+  impl->text = name + "+" + key_hash_hex(impl->key_id) + "+" + base64_encode(key_data);
+  impl->name = std::move(name);
+  return VerifierKey(std::move(impl));
+}
+
+const std::string& VerifierKey::name() const { return impl_->name; }
+std::uint32_t VerifierKey::key_id() const { return impl_->key_id; }
+const PublicKeyBytes& VerifierKey::public_key() const { return impl_->public_key; }
+const std::string& VerifierKey::text() const { return impl_->text; }
+
+bool VerifierKey::verify(std::string_view message, std::span<const std::uint8_t> signature) const {
+  if (signature.size() != SignatureBytes{}.size()) return false;
+  // A context per call: contexts are not thread-safe, the shared key is.
+  const ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
+  const bool valid =
+      ctx != nullptr &&
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, impl_->pkey.get()) == 1 &&
+      EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
+  if (!valid) ERR_clear_error();
+  return valid;
+}
+
+// ---- SigningKey ------------------------------------------------------------
+
+struct SigningKey::Impl {
+  explicit Impl(ossl::PkeyPtr key) : pkey(std::move(key)), public_key(raw_public_key(pkey.get())) {}
+
+  ossl::PkeyPtr pkey;
+  PublicKeyBytes public_key;
+};
+
+SigningKey::SigningKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+SigningKey SigningKey::generate() {
+  const ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr));
+  EVP_PKEY* generated = nullptr;
+  if (ctx == nullptr || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &generated) != 1) {
+    throw std::runtime_error("Ed25519 key generation failed: " + take_openssl_errors());
+  }
+  return SigningKey(std::make_shared<const Impl>(ossl::PkeyPtr(generated)));
+}
+
+SigningKey SigningKey::from_seed(std::span<const std::uint8_t, 32> seed) {
+  ossl::PkeyPtr pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
+  if (pkey == nullptr) throw std::runtime_error("cannot load Ed25519 seed: " + take_openssl_errors());
+  return SigningKey(std::make_shared<const Impl>(std::move(pkey)));
+}
+
+Result<SigningKey> SigningKey::from_pem(std::string_view pem) {
+  Result<PemBlock> block = read_single_pem_block(pem);
+  if (!block) return std::unexpected(block.error());
+  if (Status label = check_pkcs8_label(*block); !label) return std::unexpected(label.error());
+  Result<ossl::PkeyPtr> pkey = decode_pkcs8(*block);
+  if (!pkey) return std::unexpected(pkey.error());
+  if (EVP_PKEY_is_a(pkey->get(), "ED25519") != 1) {
+    const char* type = EVP_PKEY_get0_type_name(pkey->get());
+    return invalid_input(std::string("the private key is a ") + (type != nullptr ? type : "non-Ed25519") +
+                         " key; only Ed25519 keys are supported");
+  }
+  return SigningKey(std::make_shared<const Impl>(std::move(*pkey)));
+}
+
+Result<SigningKey> SigningKey::load(const std::filesystem::path& path) {
+  Result<std::string> pem = read_private_file(path);
+  if (!pem) return std::unexpected(pem.error());
+  Result<SigningKey> key = from_pem(*pem);
+  OPENSSL_cleanse(pem->data(), pem->size());
+  if (!key) return std::unexpected(with_context(key.error(), "key file " + path.string()));
+  return key;
+}
+
+Status SigningKey::save_new(const std::filesystem::path& path) const {
+  std::string pem = to_pem();
+  Status saved = write_new_private_file(path, pem);
+  OPENSSL_cleanse(pem.data(), pem.size());
+  return saved;
+}
+
+std::string SigningKey::to_pem() const {
+  // BIO_s_mem clears its buffer when freed.
+  const ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr ||
+      PEM_write_bio_PKCS8PrivateKey(bio.get(), impl_->pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    throw std::runtime_error("cannot encode private key as PEM: " + take_openssl_errors());
+  }
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(length));
+}
+
+SignatureBytes SigningKey::sign(std::string_view message) const {
+  SignatureBytes signature;
+  std::size_t length = signature.size();
+  const ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
+  const bool signed_ok =
+      ctx != nullptr &&
+      EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, impl_->pkey.get()) == 1 &&
+      EVP_DigestSign(ctx.get(), signature.data(), &length, reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size()) == 1;
+  if (!signed_ok || length != signature.size()) {
+    throw std::runtime_error("Ed25519 signing failed: " + take_openssl_errors());
+  }
+  return signature;
+}
+
+const PublicKeyBytes& SigningKey::public_key() const { return impl_->public_key; }
+
+VerifierKey SigningKey::verifier(std::string name) const {
+  return VerifierKey::from_public_key(std::move(name), impl_->public_key);
+}
+
+}  // namespace vinledger

@@ -1,4 +1,7 @@
 // vinledger append FILE|-
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -6,6 +9,36 @@
 #include "parse_options.h"
 
 namespace vinledger::cli {
+namespace {
+
+// Standard input is copied to an unlinked temporary file before the append
+// starts: the append holds the ledger's write lock while it reads, and a
+// slow or stalled producer (a pipe from `vinledger sign` that itself reads
+// the ledger) must not hold every other writer up, or wait on itself.
+class SpooledInput {
+ public:
+  Status spool(std::istream& in) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string path = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/vinledger-append-XXXXXX";
+    int fd = ::mkstemp(path.data());
+    if (fd < 0) return storage_error("cannot create a temporary file in " + path.substr(0, path.rfind('/')));
+    ::close(fd);
+    file_.open(path, std::ios::in | std::ios::out | std::ios::binary | std::ios::trunc);
+    ::unlink(path.c_str());
+    if (!file_) return storage_error("cannot open a temporary file");
+    file_ << in.rdbuf();
+    file_.flush();
+    file_.seekg(0);
+    if (!file_) return storage_error("cannot spool standard input");
+    return {};
+  }
+  std::istream& stream() { return file_; }
+
+ private:
+  std::fstream file_;
+};
+
+}  // namespace
 
 int run_append(Context& context) {
   cxxopts::Options options("vinledger append",
@@ -19,11 +52,14 @@ int run_append(Context& context) {
   if (!file) return kExitBadInput;
 
   std::ifstream stream;
-  std::istream* input = &std::cin;
-  if (*file != "-") {
+  SpooledInput spooled;
+  std::istream* input = &stream;
+  if (*file == "-") {
+    if (auto ok = spooled.spool(std::cin); !ok) return fail(ok.error());
+    input = &spooled.stream();
+  } else {
     stream.open(*file, std::ios::binary);
     if (!stream) return fail(Error{ErrorKind::not_found, "cannot read " + *file});
-    input = &stream;
   }
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());

@@ -77,6 +77,7 @@ int run_keygen(Context& context);
 int run_party(Context& context);
 int run_append(Context& context);
 int run_record(Context& context);
+int run_sign(Context& context);
 int run_history(Context& context);
 int run_audit(Context& context);
 

@@ -20,6 +20,7 @@ Commands:
   party list
   append FILE|-                                               append signed statements (JSONL)
   record TYPE --vin V --as PARTY --key FILE [--FIELD VALUE ...]
+  sign --key FILE [--link] FILE|-                             sign statements for bulk append
   history VIN
   audit [--fail-on SEVERITY]                                  integrity of the whole ledger
 
@@ -32,7 +33,7 @@ using Runner = int (*)(Context&);
 const std::map<std::string, Runner>& commands() {
   static const std::map<std::string, Runner> table = {
       {"init", run_init},       {"keygen", run_keygen},   {"party", run_party}, {"append", run_append},
-      {"record", run_record},   {"history", run_history}, {"audit", run_audit},
+      {"record", run_record},   {"sign", run_sign},       {"history", run_history}, {"audit", run_audit},
   };
   return table;
 }

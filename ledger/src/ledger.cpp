@@ -29,18 +29,6 @@ void remove_ledger_files(const std::filesystem::path& path) {
     std::filesystem::remove(std::filesystem::path(path.string() + suffix), ignored);
 }
 
-// The chain an unsigned statement will extend, read before it is checked.
-Result<std::string> chain_of_unsigned(const nlohmann::json& object) {
-  if (!object.is_object() || !object.contains("type") || !object["type"].is_string())
-    return invalid_input("a statement needs a string field \"type\"");
-  const bool is_party = object["type"] == "party";
-  const char* field = is_party ? "id" : "vin";
-  if (!object.contains(field) || !object[field].is_string())
-    return invalid_input(std::string("missing field \"") + field + "\"");
-  const auto& value = object[field].get_ref<const std::string&>();
-  return is_party ? party_chain(value) : value;
-}
-
 }  // namespace
 
 struct Ledger::Impl {
@@ -156,7 +144,7 @@ Result<AppendReport> Ledger::append(std::istream& lines, std::string_view source
 }
 
 Result<AppendReport> Ledger::record(nlohmann::json unsigned_statement, const SigningKey& key) {
-  auto chain = chain_of_unsigned(unsigned_statement);
+  auto chain = chain_of(unsigned_statement);
   if (!chain) return std::unexpected(chain.error());
   return impl_->write([&](Appender& appender) -> Result<AppendReport> {
     auto head = impl_->store->chain_head(*chain);

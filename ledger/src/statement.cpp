@@ -320,6 +320,17 @@ bool is_party_id(std::string_view id) {
 
 std::string party_chain(std::string_view party_id) { return "party/" + std::string(party_id); }
 
+Result<std::string> chain_of(const json& object) {
+  if (!object.is_object() || !object.contains("type") || !object["type"].is_string())
+    return invalid_input("a statement needs a string field \"type\"");
+  const bool is_party = object["type"] == "party";
+  const char* field = is_party ? "id" : "vin";
+  if (!object.contains(field) || !object[field].is_string())
+    return invalid_input(std::string("missing field \"") + field + "\"");
+  const auto& value = object[field].get_ref<const std::string&>();
+  return is_party ? party_chain(value) : value;
+}
+
 std::string Statement::chain() const {
   return type == StatementType::kParty ? party_chain(object["id"].get_ref<const std::string&>()) : vin;
 }

@@ -91,13 +91,14 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Op
     const int flags = mode == OpenMode::kReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
     auto db = std::make_unique<SQLite::Database>(path, flags | SQLite::OPEN_NOFOLLOW, kBusyTimeoutMs);
     std::unique_ptr<Store> store(new Store(std::move(db)));
-    if (mode != OpenMode::kReadOnly) {
-      store->db_->exec("PRAGMA journal_mode = WAL");
-      // FULL: a commit that returned has reached the disk, so an append that
-      // was acknowledged survives a power cut, not only a process crash.
-      store->db_->exec("PRAGMA synchronous = FULL");
+    // WAL is a property of the file, set once: readers never wait for a
+    // writer and a writer never waits for readers.
+    if (mode == OpenMode::kCreateNew) store->db_->exec("PRAGMA journal_mode = WAL");
+    // FULL: a commit that returned has reached the disk, so an append that
+    // was acknowledged survives a power cut, not only a process crash.
+    store->db_->exec("PRAGMA synchronous = FULL");
+    if (mode != OpenMode::kReadOnly)
       if (auto migrated = store->migrate(); !migrated) return std::unexpected(migrated.error());
-    }
     store->db_->exec("PRAGMA foreign_keys = ON");
     return store;
   });
@@ -107,6 +108,10 @@ Status Store::migrate() {
   const auto& migrations = schema_migrations();
   const int latest = migrations.empty() ? 0 : migrations.back().version;
   return guarded("migrating the schema", [&]() -> Status {
+    // Most opens find the schema current: check without the write lock, so
+    // that opening a ledger never waits for a writer (a reader in a pipe
+    // feeding that writer would wait forever).
+    if (db_->execAndGet("PRAGMA user_version").getInt() == latest) return {};
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     const int current = db_->execAndGet("PRAGMA user_version").getInt();
     if (current > latest)

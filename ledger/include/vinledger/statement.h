@@ -70,6 +70,10 @@ struct Statement {
 // The chain key of a party's registrations and key rotations.
 std::string party_chain(std::string_view party_id);
 
+// The chain a statement object (signed or not yet) will extend, read before
+// the statement is checked in full: its `vin`, or party_chain(`id`).
+Result<std::string> chain_of(const nlohmann::json& object);
+
 // Checks every field of `object` against the contract (required and optional
 // fields per type, their formats, no unknown fields) and precomputes the
 // canonical bytes. The error names the field and what is wrong with it.

@@ -1,0 +1,95 @@
+// vinledger sign --key FILE [--link] FILE|-
+//
+// Signs statements for bulk submission: a party's own system writes
+// unsigned statements, signs them here with the party's key, and sends the
+// output to the operator, who runs `append`.
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "command.h"
+#include "parse_options.h"
+#include "vinledger/canonical_json.h"
+#include "vinledger/keys.h"
+#include "vinledger/timestamp.h"
+
+namespace vinledger::cli {
+namespace {
+
+struct SignSettings {
+  const SigningKey* key;
+  Ledger* ledger;  // set with --link: prev comes from the ledger's heads
+};
+
+// Fills `time` and (with --link) `prev`, then signs. `linked` holds the
+// chains that already got a prev from this input: a later statement of the
+// same chain cannot know its predecessor's hash before it is appended.
+Result<std::string> sign_line(const std::string& text, const SignSettings& settings, std::set<std::string>& linked) {
+  auto object = parse_strict_json(text);
+  if (!object) return std::unexpected(object.error());
+  if (!object->is_object()) return invalid_input("a statement must be a JSON object");
+  if (!object->contains("time")) (*object)["time"] = format_timestamp(now_seconds());
+  if (settings.ledger && !object->contains("prev")) {
+    auto chain = chain_of(*object);
+    if (!chain) return std::unexpected(chain.error());
+    if (linked.insert(*chain).second) {
+      auto head = settings.ledger->head(*chain);
+      if (!head) return std::unexpected(head.error());
+      (*object)["prev"] = *head ? nlohmann::json(to_hex(**head)) : nlohmann::json(nullptr);
+    }
+  }
+  auto statement = sign_statement(std::move(*object), *settings.key);
+  if (!statement) return std::unexpected(statement.error());
+  return statement->canonical;
+}
+
+}  // namespace
+
+int run_sign(Context& context) {
+  cxxopts::Options options("vinledger sign",
+                           "Sign unsigned statements (one JSON object per line) with a party's key; prints signed "
+                           "JSONL for `append`. Output appears only if every line signed.");
+  options.positional_help("FILE|-");
+  options.add_options()
+      ("key", "the signing party's private key file", cxxopts::value<std::string>())
+      ("link", "set prev of each chain's first statement to its head in the ledger (--db)")
+      ("file", "unsigned statements, or - for standard input", cxxopts::value<std::string>());
+  options.parse_positional({"file"});
+  auto parsed = parse_options(options, context);
+  if (!parsed.result) return parsed.exit_code;
+  auto key_file = required(*parsed.result, context, "key");
+  auto file = key_file ? required(*parsed.result, context, "file") : std::nullopt;
+  if (!key_file || !file) return kExitBadInput;
+  auto key = SigningKey::load(*key_file);
+  if (!key) return fail(key.error());
+  std::optional<Ledger> ledger;
+  if (parsed.result->count("link")) {
+    auto opened = open_ledger(context);
+    if (!opened) return fail(opened.error());
+    ledger = std::move(*opened);
+  }
+
+  std::ifstream stream;
+  std::istream* input = &std::cin;
+  if (*file != "-") {
+    stream.open(*file, std::ios::binary);
+    if (!stream) return fail(Error{ErrorKind::not_found, "cannot read " + *file});
+    input = &stream;
+  }
+  const std::string source = *file == "-" ? "<stdin>" : *file;
+  SignSettings settings{&*key, ledger ? &*ledger : nullptr};
+  std::set<std::string> linked;
+  std::string output, line;
+  for (std::int64_t number = 1; std::getline(*input, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    auto signed_line = sign_line(line, settings, linked);
+    if (!signed_line) return fail(with_context(signed_line.error(), source + ":" + std::to_string(number)));
+    output += *signed_line;
+    output += '\n';
+  }
+  std::cout << output;
+  return kExitOk;
+}
+
+}  // namespace vinledger::cli

@@ -1,0 +1,59 @@
+// The ledger's private state, shared by the files that implement Ledger's
+// methods (ledger.cpp for the log itself; one file per feature beside it).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "append.h"
+#include "party_registry.h"
+#include "store.h"
+#include "thread_pool.h"
+#include "vinledger/ledger.h"
+
+namespace vinledger {
+
+struct Ledger::Impl {
+  std::unique_ptr<Store> store;
+  LedgerSettings settings;
+  std::string origin;
+  PartyRegistry parties;
+  std::unique_ptr<ThreadPool> pool;
+
+  ThreadPool& workers() {
+    if (!pool) pool = std::make_unique<ThreadPool>(settings.threads);
+    return *pool;
+  }
+
+  // Runs `body` inside a write transaction with the registry as of that
+  // transaction (another process may have registered parties since we
+  // opened). Any error rolls the transaction back: nothing is written.
+  template <class Body>
+  Result<AppendReport> write(Body body) {
+    if (auto ok = store->begin_write(); !ok) return std::unexpected(ok.error());
+    auto result = [&]() -> Result<AppendReport> {
+      auto registry = PartyRegistry::load(*store);
+      if (!registry) return std::unexpected(registry.error());
+      parties = std::move(*registry);
+      Appender appender(*store, parties, settings);
+      if (auto ok = appender.start(); !ok) return std::unexpected(ok.error());
+      auto report = body(appender);
+      if (!report) return report;
+      if (auto ok = store->commit(); !ok) return std::unexpected(ok.error());
+      return report;
+    }();
+    if (!result) {
+      store->rollback();
+      parties = PartyRegistry();  // may hold registrations from the rolled-back batch
+    }
+    return result;
+  }
+
+  Result<AppendReport> append_signed(Appender& appender, Statement statement) {
+    PreparedStatement item = prepare_statement(1, std::move(statement), parties.snapshot());
+    if (auto ok = appender.add(item); !ok) return std::unexpected(ok.error());
+    return appender.report();
+  }
+};
+
+}  // namespace vinledger

@@ -54,6 +54,26 @@ Status create_private_file(const std::filesystem::path& path) {
   return {};
 }
 
+}  // namespace
+
+// A cached prepared statement, reset when the handle goes out of scope: a
+// query left mid-way keeps a read snapshot open, and a connection holding a
+// stale snapshot cannot start a write transaction (SQLite answers BUSY at
+// once, without waiting, since waiting would not help).
+class PreparedQuery {
+ public:
+  explicit PreparedQuery(SQLite::Statement& statement) : statement_(statement) {}
+  ~PreparedQuery() { statement_.tryReset(); }
+  PreparedQuery(const PreparedQuery&) = delete;
+  PreparedQuery& operator=(const PreparedQuery&) = delete;
+  SQLite::Statement* operator->() { return &statement_; }
+
+ private:
+  SQLite::Statement& statement_;
+};
+
+namespace {
+
 constexpr const char* kEntryColumns = "seq, hash, leaf, chain, type, actor, chain_prev, statement_hash";
 
 }  // namespace
@@ -127,13 +147,12 @@ Status Store::migrate() {
   });
 }
 
-SQLite::Statement& Store::prepared(int id, const char* sql) {
+PreparedQuery Store::prepared(int id, const char* sql) {
   if (prepared_.size() <= static_cast<std::size_t>(id)) prepared_.resize(id + 1);
   auto& statement = prepared_[id];
   if (!statement) statement = std::make_unique<SQLite::Statement>(*db_, sql);
-  statement->reset();
   statement->clearBindings();
-  return *statement;
+  return PreparedQuery(*statement);
 }
 
 Status Store::begin_write() {
@@ -171,72 +190,72 @@ void Store::rollback() noexcept {
 
 Result<std::optional<std::string>> Store::meta(std::string_view key) {
   return guarded("reading settings", [&]() -> Result<std::optional<std::string>> {
-    auto& query = prepared(0, "SELECT value FROM meta WHERE key = ?");
-    query.bind(1, std::string(key));
-    if (!query.executeStep()) return std::optional<std::string>{};
-    return std::optional<std::string>{query.getColumn(0).getString()};
+    auto query = prepared(0, "SELECT value FROM meta WHERE key = ?");
+    query->bind(1, std::string(key));
+    if (!query->executeStep()) return std::optional<std::string>{};
+    return std::optional<std::string>{query->getColumn(0).getString()};
   });
 }
 
 Status Store::insert_meta(std::string_view key, std::string_view value) {
   return guarded("writing settings", [&]() -> Status {
-    auto& query = prepared(1, "INSERT INTO meta (key, value) VALUES (?, ?)");
-    query.bind(1, std::string(key));
-    query.bind(2, std::string(value));
-    query.exec();
+    auto query = prepared(1, "INSERT INTO meta (key, value) VALUES (?, ?)");
+    query->bind(1, std::string(key));
+    query->bind(2, std::string(value));
+    query->exec();
     return {};
   });
 }
 
 Result<std::int64_t> Store::size() {
   return guarded("counting entries", [&]() -> Result<std::int64_t> {
-    auto& query = prepared(2, "SELECT coalesce(max(seq) + 1, 0) FROM entries");
-    query.executeStep();
-    return query.getColumn(0).getInt64();
+    auto query = prepared(2, "SELECT coalesce(max(seq) + 1, 0) FROM entries");
+    query->executeStep();
+    return query->getColumn(0).getInt64();
   });
 }
 
 Result<std::optional<ChainHead>> Store::last_entry() {
   return guarded("reading the last entry", [&]() -> Result<std::optional<ChainHead>> {
-    auto& query = prepared(3, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
-    if (!query.executeStep()) return std::optional<ChainHead>{};
-    return std::optional<ChainHead>{ChainHead{query.getColumn(0).getInt64(), hash_column(query.getColumn(1))}};
+    auto query = prepared(3, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
+    if (!query->executeStep()) return std::optional<ChainHead>{};
+    return std::optional<ChainHead>{ChainHead{query->getColumn(0).getInt64(), hash_column(query->getColumn(1))}};
   });
 }
 
 Result<std::optional<ChainHead>> Store::chain_head(std::string_view chain) {
   return guarded("reading a chain head", [&]() -> Result<std::optional<ChainHead>> {
-    auto& query = prepared(4, "SELECT seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1");
-    query.bind(1, std::string(chain));
-    if (!query.executeStep()) return std::optional<ChainHead>{};
-    return std::optional<ChainHead>{ChainHead{query.getColumn(0).getInt64(), hash_column(query.getColumn(1))}};
+    auto query = prepared(4, "SELECT seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1");
+    query->bind(1, std::string(chain));
+    if (!query->executeStep()) return std::optional<ChainHead>{};
+    return std::optional<ChainHead>{ChainHead{query->getColumn(0).getInt64(), hash_column(query->getColumn(1))}};
   });
 }
 
 Result<std::optional<std::int64_t>> Store::seq_of_statement(const Hash& statement_hash) {
   return guarded("looking up a statement", [&]() -> Result<std::optional<std::int64_t>> {
-    auto& query = prepared(5, "SELECT seq FROM entries WHERE statement_hash = ?");
-    query.bind(1, statement_hash.data(), static_cast<int>(statement_hash.size()));
-    if (!query.executeStep()) return std::optional<std::int64_t>{};
-    return std::optional<std::int64_t>{query.getColumn(0).getInt64()};
+    auto query = prepared(5, "SELECT seq FROM entries WHERE statement_hash = ?");
+    query->bind(1, statement_hash.data(), static_cast<int>(statement_hash.size()));
+    if (!query->executeStep()) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>{query->getColumn(0).getInt64()};
   });
 }
 
 Status Store::insert(const StoredEntry& row) {
   return guarded("writing an entry", [&]() -> Status {
-    auto& query = prepared(6,
+    auto query = prepared(6,
                            "INSERT INTO entries (seq, hash, leaf, chain, type, actor, chain_prev, statement_hash) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    query.bind(1, row.seq);
-    query.bindNoCopy(2, row.hash.data(), static_cast<int>(row.hash.size()));
-    query.bindNoCopy(3, row.leaf.data(), static_cast<int>(row.leaf.size()));
-    query.bindNoCopy(4, row.chain);
-    query.bindNoCopy(5, row.type);
-    query.bindNoCopy(6, row.actor);
-    if (row.chain_prev) query.bind(7, *row.chain_prev);
-    else query.bind(7);
-    query.bindNoCopy(8, row.statement_hash.data(), static_cast<int>(row.statement_hash.size()));
-    query.exec();
+    query->bind(1, row.seq);
+    query->bindNoCopy(2, row.hash.data(), static_cast<int>(row.hash.size()));
+    query->bindNoCopy(3, row.leaf.data(), static_cast<int>(row.leaf.size()));
+    query->bindNoCopy(4, row.chain);
+    query->bindNoCopy(5, row.type);
+    query->bindNoCopy(6, row.actor);
+    if (row.chain_prev) query->bind(7, *row.chain_prev);
+    else query->bind(7);
+    query->bindNoCopy(8, row.statement_hash.data(), static_cast<int>(row.statement_hash.size()));
+    query->exec();
     return {};
   });
 }

@@ -21,6 +21,8 @@ class Statement;
 
 namespace vinledger {
 
+class PreparedQuery;
+
 // One row of `entries`: the hashed bytes and the lookup copies beside them.
 struct StoredEntry {
   std::int64_t seq = 0;
@@ -94,7 +96,7 @@ class Store {
  private:
   explicit Store(std::unique_ptr<SQLite::Database> db);
   Status migrate();
-  SQLite::Statement& prepared(int id, const char* sql);
+  PreparedQuery prepared(int id, const char* sql);
 
   std::unique_ptr<SQLite::Database> db_;
   std::vector<std::unique_ptr<SQLite::Statement>> prepared_;

@@ -103,10 +103,13 @@ class Auditor {
              "expected seq " + std::to_string(expected_seq_) + " but the next entry is seq " + std::to_string(seq) +
                  (seq > expected_seq_ ? " (entries missing)" : " (out of order)"));
     expected_seq_ = seq + 1;
-    if (checked.recomputed_hash != checked.row.hash)
-      report("HASH_MISMATCH", seq, std::nullopt,
+    if (checked.recomputed_hash != checked.row.hash) {
+      std::optional<std::string> vin;
+      if (checked.statement && !checked.statement->vin.empty()) vin = checked.statement->vin;
+      report("HASH_MISMATCH", seq, vin,
              "stored hash " + to_hex(checked.row.hash) + " is not the hash of the entry's bytes (" +
                  to_hex(checked.recomputed_hash) + ")");
+    }
     if (!checked.entry || !checked.statement) {
       report("HASH_MISMATCH", seq, std::nullopt, "stored bytes are not a valid entry: " + checked.problem);
       previous_hash_ = checked.recomputed_hash;

@@ -54,8 +54,33 @@ Status Appender::start() {
     last_hash_ = (*last)->hash;
   }
   first_seq_ = next_seq_;
+  auto tree_size = store_.tree_size();
+  if (!tree_size) return std::unexpected(tree_size.error());
+  if (*tree_size > static_cast<std::uint64_t>(next_seq_))
+    return storage_error("the tree has " + std::to_string(*tree_size) + " leaves but the log only " +
+                         std::to_string(next_seq_) + " entries; run `vinledger audit`");
+  tree_ = std::make_unique<TiledMerkleTree>(store_, *tree_size);
+  return catch_up_tree();
+}
+
+// A ledger created before it kept a tree (schema version 1) has entries
+// the tree lacks: add them, once, in this transaction.
+Status Appender::catch_up_tree() {
+  if (tree_->size() == static_cast<std::uint64_t>(next_seq_)) return {};
+  auto cursor = store_.scan_from(static_cast<std::int64_t>(tree_->size()));
+  if (!cursor) return std::unexpected(cursor.error());
+  StoredEntry row;
+  for (std::int64_t expected = static_cast<std::int64_t>(tree_->size()); expected < next_seq_; ++expected) {
+    auto more = cursor->next(row);
+    if (!more) return std::unexpected(more.error());
+    if (!*more || row.seq != expected)
+      return storage_error("entry " + std::to_string(expected) + " is missing; run `vinledger audit`");
+    if (auto ok = tree_->append(leaf_hash(row.leaf)); !ok) return ok;
+  }
   return {};
 }
+
+Status Appender::finish() { return tree_->flush(); }
 
 // Brief section 6: only what is malformed or not authentic is refused.
 Status Appender::check_authentic(PreparedStatement& item, const Statement& statement) {
@@ -144,6 +169,7 @@ Status Appender::add(PreparedStatement& item) {
   if (*head) row.chain_prev = (*head)->seq;
   row.statement_hash = item.statement_hash;
   if (auto ok = store_.insert(row); !ok) return ok;
+  if (auto ok = tree_->append(row.hash); !ok) return ok;
 
   if (statement.type == StatementType::kParty) parties_.apply(party_record_from(statement), next_seq_);
   last_hash_ = row.hash;

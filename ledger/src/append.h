@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "line_reader.h"
+#include "merkle_tree.h"
 #include "party_registry.h"
 #include "store.h"
 #include "thread_pool.h"
@@ -35,11 +36,15 @@ class Appender {
  public:
   Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings);
 
-  // Reads the log's last entry; call once inside the write transaction.
+  // Reads the log's last entry and the tree's right edge; call once inside
+  // the write transaction.
   Status start();
   // Checks one prepared statement against the ledger as it now stands and
   // writes its entry. The error message does not name the line: callers do.
   Status add(PreparedStatement& item);
+
+  // Writes the tree tiles the new entries changed; call before commit.
+  Status finish();
 
   AppendReport report() const { return {first_seq_, next_seq_ - first_seq_}; }
 
@@ -47,6 +52,7 @@ class Appender {
   Status check_authentic(PreparedStatement& item, const Statement& statement);
   Result<std::optional<ChainHead>> check_prev(const PreparedStatement& item, const Statement& statement);
   Status check_new_party_key(const Statement& statement);
+  Status catch_up_tree();
 
   Store& store_;
   PartyRegistry& parties_;
@@ -54,6 +60,7 @@ class Appender {
   std::int64_t first_seq_ = 0;
   std::int64_t next_seq_ = 0;
   std::optional<Hash> last_hash_;
+  std::unique_ptr<TiledMerkleTree> tree_;
 };
 
 // Streams `reader` through the pool and the appender, keeping only a

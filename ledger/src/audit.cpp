@@ -4,6 +4,7 @@
 
 #include "ordered_pipeline.h"
 #include "party_registry.h"
+#include "tree_audit.h"
 #include "vinledger/entry.h"
 
 namespace vinledger {
@@ -119,7 +120,9 @@ class Auditor {
     previous_hash_ = checked.recomputed_hash;
   }
 
-  AuditReport finish(std::int64_t size) { return AuditReport{size, std::nullopt, std::move(findings_)}; }
+  AuditReport finish(std::int64_t size, std::optional<Hash> root) {
+    return AuditReport{size, root, std::move(findings_)};
+  }
 
   void report(const char* code, std::optional<std::int64_t> seq, std::optional<std::string> vin, std::string message) {
     Finding finding{code, Severity::kCritical, std::move(vin), seq, std::move(message), {}};
@@ -233,15 +236,19 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool) {
   auto make_work = [&] {
     return [&hints = *hints](StoredEntry& row) { return check_row(row, hints); };
   };
+  TreeAuditor tree(store, [&](std::string problem) {
+    auditor.report("HASH_MISMATCH", std::nullopt, std::nullopt, "Merkle tree: " + problem);
+  });
   auto consume = [&](CheckedRow& checked) -> Status {
     auditor.check(checked);
     ++count;
-    return {};
+    return tree.add(checked.recomputed_hash);
   };
   if (auto ok = run_ordered_pipeline<StoredEntry>(pool, kBatchRows, produce, make_work, consume); !ok)
     return std::unexpected(ok.error());
+  if (auto ok = tree.finish(); !ok) return std::unexpected(ok.error());
   if (auto ok = check_database_structure(store, auditor); !ok) return std::unexpected(ok.error());
-  return auditor.finish(count);
+  return auditor.finish(count, tree.root());
 }
 
 }  // namespace vinledger

@@ -39,6 +39,7 @@ struct Ledger::Impl {
       if (auto ok = appender.start(); !ok) return std::unexpected(ok.error());
       auto report = body(appender);
       if (!report) return report;
+      if (auto ok = appender.finish(); !ok) return std::unexpected(ok.error());
       if (auto ok = store->commit(); !ok) return std::unexpected(ok.error());
       return report;
     }();

@@ -267,6 +267,15 @@ Result<EntryCursor> Store::scan_all() {
   });
 }
 
+Result<EntryCursor> Store::scan_from(std::int64_t first_seq) {
+  return guarded("reading entries", [&]() -> Result<EntryCursor> {
+    auto query = std::make_unique<SQLite::Statement>(
+        *db_, std::string("SELECT ") + kEntryColumns + " FROM entries WHERE seq >= ? ORDER BY seq");
+    query->bind(1, first_seq);
+    return EntryCursor(std::move(query));
+  });
+}
+
 Result<EntryCursor> Store::scan_chain(std::string_view chain) {
   return guarded("reading a chain", [&]() -> Result<EntryCursor> {
     auto query = std::make_unique<SQLite::Statement>(
@@ -308,6 +317,50 @@ Result<std::vector<std::string>> Store::integrity_problems() {
       if (line != "ok") problems.push_back(std::move(line));
     }
     return problems;
+  });
+}
+
+Result<std::optional<std::string>> Store::read_tile(int level, std::uint64_t index) {
+  return guarded("reading a tree tile", [&]() -> Result<std::optional<std::string>> {
+    auto query = prepared(7, "SELECT hashes FROM tiles WHERE level = ? AND idx = ?");
+    query->bind(1, level);
+    query->bind(2, static_cast<std::int64_t>(index));
+    if (!query->executeStep()) return std::optional<std::string>{};
+    return std::optional<std::string>{blob_column(query->getColumn(0))};
+  });
+}
+
+Status Store::write_tile(int level, std::uint64_t index, std::string_view hashes) {
+  return guarded("writing a tree tile", [&]() -> Status {
+    // An upsert, not INSERT OR REPLACE: replacing deletes first, which the
+    // append-only trigger refuses; an update is checked to only grow.
+    auto query = prepared(8,
+                          "INSERT INTO tiles (level, idx, hashes) VALUES (?, ?, ?) "
+                          "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes");
+    query->bind(1, level);
+    query->bind(2, static_cast<std::int64_t>(index));
+    query->bindNoCopy(3, hashes.data(), static_cast<int>(hashes.size()));
+    query->exec();
+    return {};
+  });
+}
+
+Result<std::vector<std::pair<int, std::uint64_t>>> Store::tile_counts() {
+  return guarded("counting tree tiles", [&]() -> Result<std::vector<std::pair<int, std::uint64_t>>> {
+    SQLite::Statement query(*db_, "SELECT level, count(*) FROM tiles GROUP BY level ORDER BY level");
+    std::vector<std::pair<int, std::uint64_t>> counts;
+    while (query.executeStep())
+      counts.emplace_back(query.getColumn(0).getInt(), static_cast<std::uint64_t>(query.getColumn(1).getInt64()));
+    return counts;
+  });
+}
+
+Result<std::uint64_t> Store::tree_size() {
+  return guarded("reading the tree size", [&]() -> Result<std::uint64_t> {
+    auto query = prepared(9, "SELECT idx, length(hashes) / 32 FROM tiles WHERE level = 0 ORDER BY idx DESC LIMIT 1");
+    if (!query->executeStep()) return std::uint64_t{0};
+    return static_cast<std::uint64_t>(query->getColumn(0).getInt64()) * kTileWidth +
+           static_cast<std::uint64_t>(query->getColumn(1).getInt64());
   });
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "merkle_tree.h"
 #include "vinledger/hash.h"
 #include "vinledger/result.h"
 
@@ -54,7 +55,7 @@ class EntryCursor {
   std::unique_ptr<SQLite::Statement> query_;
 };
 
-class Store {
+class Store : public TileStore {
  public:
   enum class OpenMode { kCreateNew, kExisting, kReadOnly };
 
@@ -62,7 +63,7 @@ class Store {
   // timeout, and applies pending migrations. kCreateNew refuses an existing
   // file; the others refuse a missing one.
   static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path, OpenMode mode);
-  ~Store();
+  ~Store() override;
 
   // BEGIN IMMEDIATE: takes the write lock up front, waiting for other
   // writers, so that heads read inside the transaction stay heads until commit.
@@ -84,10 +85,18 @@ class Store {
   Status insert(const StoredEntry& row);
 
   Result<EntryCursor> scan_all();
+  Result<EntryCursor> scan_from(std::int64_t first_seq);
   Result<EntryCursor> scan_chain(std::string_view chain);
   // Every party entry (registrations and rotations), in seq order.
   Result<EntryCursor> scan_parties();
   Result<std::optional<StoredEntry>> entry_at(std::int64_t seq);
+
+  // The Merkle tree's tiles (TileStore), and the number of leaves they hold.
+  Result<std::optional<std::string>> read_tile(int level, std::uint64_t index) override;
+  Status write_tile(int level, std::uint64_t index, std::string_view hashes) override;
+  Result<std::uint64_t> tree_size();
+  // How many tiles each level holds: (level, count), ascending.
+  Result<std::vector<std::pair<int, std::uint64_t>>> tile_counts();
 
   // What SQLite's PRAGMA integrity_check finds wrong (empty when sound): an
   // index that disagrees with its table, a damaged page.

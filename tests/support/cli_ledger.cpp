@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 #include "vinledger/hash.h"
@@ -98,17 +99,22 @@ std::string CliLedger::content_digest() const {
       names.push_back(tables.getColumn(0).getString());
   }
   for (const auto& name : names) {
-    SQLite::Statement rows(db, "SELECT * FROM \"" + name + "\" ORDER BY rowid");
+    // Rows sorted by their content: some tables have no rowid to order by.
+    std::vector<std::string> serialized;
+    SQLite::Statement rows(db, "SELECT * FROM \"" + name + "\"");
     while (rows.executeStep()) {
+      std::string row;
       for (int i = 0; i < rows.getColumnCount(); ++i) {
         auto column = rows.getColumn(i);
         const int bytes = column.getBytes();
-        all += std::to_string(column.getType()) + ":" +
+        row += std::to_string(column.getType()) + ":" +
                (bytes ? std::string(static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(bytes)) : "") +
                "|";
       }
-      all += "\n";
+      serialized.push_back(std::move(row));
     }
+    std::sort(serialized.begin(), serialized.end());
+    for (const auto& row : serialized) all += row + "\n";
   }
   all += "user_version=" + std::to_string(db.execAndGet("PRAGMA user_version").getInt());
   return to_hex(sha256(all));

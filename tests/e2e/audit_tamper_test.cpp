@@ -190,3 +190,56 @@ TEST_CASE_METHOD(TamperFixture, "the append-only triggers refuse UPDATE and DELE
   CHECK_THROWS_WITH(db.exec("UPDATE entries SET actor = 'x' WHERE seq = 4"), Catch::Contains("append-only"));
   CHECK_THROWS_WITH(db.exec("DELETE FROM entries WHERE seq = 4"), Catch::Contains("append-only"));
 }
+
+TEST_CASE_METHOD(TamperFixture, "an edited, removed or added tree tile is caught", "[e2e][audit][tree]") {
+  const char* edits[] = {
+      "DROP TRIGGER tiles_only_grow; UPDATE tiles SET hashes = zeroblob(256) WHERE level = 0 AND idx = 0",
+      "DROP TRIGGER tiles_no_delete; DELETE FROM tiles WHERE level = 0 AND idx = 0",
+      "INSERT INTO tiles VALUES (0, 7, zeroblob(32))",
+  };
+  const char* expected[] = {"tile 0/0 differs", "tile 0/0 is missing", "tiles at level 0"};
+  for (int i = 0; i < 3; ++i) {
+    TempDir other;
+    std::filesystem::copy_file(ledger.db(), other / "ledger.db");
+    {
+      SQLite::Database db(other / "ledger.db", SQLite::OPEN_READWRITE);
+      db.exec(edits[i]);
+    }
+    auto result = run_vinledger({"--db", (other / "ledger.db").string(), "--json", "audit"});
+    INFO(edits[i] << "\n" << result.out);
+    CHECK(result.exit_code == 1);
+    CHECK(result.out.find("\"code\":\"HASH_MISMATCH\"") != std::string::npos);
+    CHECK(result.out.find(expected[i]) != std::string::npos);
+  }
+}
+
+namespace {
+
+// RFC 6962 MTH, the textbook recursion, over the entries' own bytes.
+vinledger::Hash naive_root(const std::vector<std::string>& leaves, std::size_t begin, std::size_t end) {
+  if (end - begin == 1) return vinledger::leaf_hash(leaves[begin]);
+  std::size_t split = 1;
+  while (split * 2 < end - begin) split *= 2;
+  return vinledger::node_hash(naive_root(leaves, begin, begin + split), naive_root(leaves, begin + split, end));
+}
+
+std::string root_of_leaves(const std::filesystem::path& db_path) {
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  SQLite::Statement query(db, "SELECT leaf FROM entries ORDER BY seq");
+  std::vector<std::string> leaves;
+  while (query.executeStep())
+    leaves.emplace_back(static_cast<const char*>(query.getColumn(0).getBlob()),
+                        static_cast<std::size_t>(query.getColumn(0).getBytes()));
+  return vinledger::to_hex(naive_root(leaves, 0, leaves.size()));
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(TamperFixture, "audit gives the RFC 6962 root of the entries", "[e2e][audit][tree]") {
+  auto report = json::parse(ledger.run({"--json", "audit"}).out);
+  CHECK(report["root"] == root_of_leaves(ledger.db()));
+  ledger.append_signed(R"({"type":"destroy","vin":"JTJHY7AX0N4000321","time":"2023-08-01T00:00:00Z","actor":"kansai-motors","country":"BD"})");
+  auto after = json::parse(ledger.run({"--json", "audit"}).out);
+  CHECK(after["size"] == 9);
+  CHECK(after["root"] == root_of_leaves(ledger.db()));
+}

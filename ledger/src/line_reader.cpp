@@ -40,6 +40,11 @@ Result<bool> LineReader::next(InputLine& line) {
   }
   if (!saw_any) return false;
   if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
+  // The loop allows one byte more for a CR; without one, that byte is over.
+  if (line.text.size() > max_line_bytes_) {
+    ++line_number_;
+    return invalid_input("line is longer than " + std::to_string(max_line_bytes_) + " bytes");
+  }
   line.number = ++line_number_;
   return true;
 }

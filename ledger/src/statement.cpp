@@ -121,8 +121,13 @@ Status check_text(const json& value) {
   if (text.empty()) return invalid_input("must not be empty");
   if (text.size() > kMaxTextBytes)
     return invalid_input("is " + std::to_string(text.size()) + " bytes, at most " + std::to_string(kMaxTextBytes));
-  for (char c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return invalid_input("contains a control character");
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    // C0, DEL, and C1 (U+0080-U+009F, UTF-8 C2 80-C2 9F: NEL breaks lines, CSI drives terminals).
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    const bool c1 = byte == 0xc2 && next >= 0x80 && next <= 0x9f;
+    if (byte < 0x20 || byte == 0x7f || c1) return invalid_input("contains a control character");
+  }
   return {};
 }
 

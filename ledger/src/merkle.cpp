@@ -53,8 +53,10 @@ Hash empty_tree_root() { return sha256(""); }
 // different subtrees (inner), then takes one left sibling per set bit above
 // them (border).
 std::size_t inclusion_proof_length(std::uint64_t index, std::uint64_t size) {
+  if (index >= size) return 0;
   const int inner = std::bit_width(index ^ (size - 1));
-  return static_cast<std::size_t>(inner + std::popcount(index >> inner));
+  const std::uint64_t above = inner >= 64 ? 0 : index >> inner;  // a 64-bit shift is undefined
+  return static_cast<std::size_t>(inner + std::popcount(above));
 }
 
 // The inclusion proof of the old tree's last leaf in the new tree, minus the

@@ -80,5 +80,7 @@ int run_record(Context& context);
 int run_sign(Context& context);
 int run_history(Context& context);
 int run_audit(Context& context);
+int run_verify(Context& context);
+int run_screen(Context& context);
 
 }  // namespace vinledger::cli

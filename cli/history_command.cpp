@@ -3,6 +3,7 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/reference_data.h"
 #include "vinledger/vin.h"
 
 namespace vinledger::cli {
@@ -46,6 +47,18 @@ std::string describe(const nlohmann::json& s) {
   return "";
 }
 
+// ": Lexus, made in Japan (WMI JTJ, per the WMI table)", or nothing when
+// the reference data is missing: history never fails for want of it.
+std::string made_by(const std::string& vin) {
+  auto reference = ReferenceData::load_installed();
+  if (!reference) return "";
+  auto info = reference->wmi_of(vin);
+  if (!info) return "";
+  std::string text = ": " + (info->manufacturer.empty() ? std::string("unknown make") : info->manufacturer);
+  if (!info->country.empty()) text += ", made in " + info->country;
+  return text + " (WMI " + std::string(vin_wmi(vin)) + ", per the WMI table)";
+}
+
 }  // namespace
 
 int run_history(Context& context) {
@@ -79,7 +92,7 @@ int run_history(Context& context) {
     rows.push_back({std::to_string(entry.entry["seq"].get<std::int64_t>()), statement["time"], statement["type"],
                     statement["actor"], describe(statement), to_hex(entry.hash).substr(0, 12)});
   }
-  std::cout << "VIN " << *vin << "\n";
+  std::cout << "VIN " << *vin << made_by(*vin) << "\n";
   print_table(std::cout, {"SEQ", "TIME", "EVENT", "BY", "WHAT", "HASH"}, rows);
   return kExitOk;
 }

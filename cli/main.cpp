@@ -23,6 +23,10 @@ Commands:
   sign --key FILE [--link] FILE|-                             sign statements for bulk append
   history VIN
   audit [--fail-on SEVERITY]                                  integrity of the whole ledger
+  verify VIN [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
+                                                              custody and destination findings for one VIN
+  screen [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
+                                                              the same over every VIN, with a summary
 
 The database is --db, else $VINLEDGER_DB, else ./vinledger.db.
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage or input, 3 storage error.
@@ -34,6 +38,7 @@ const std::map<std::string, Runner>& commands() {
   static const std::map<std::string, Runner> table = {
       {"init", run_init},       {"keygen", run_keygen},   {"party", run_party}, {"append", run_append},
       {"record", run_record},   {"sign", run_sign},       {"history", run_history}, {"audit", run_audit},
+      {"verify", run_verify},   {"screen", run_screen},
   };
   return table;
 }

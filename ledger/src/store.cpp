@@ -294,6 +294,14 @@ Result<EntryCursor> Store::scan_parties() {
   });
 }
 
+Result<EntryCursor> Store::scan_vehicles() {
+  return guarded("reading vehicle entries", [&]() -> Result<EntryCursor> {
+    return EntryCursor(std::make_unique<SQLite::Statement>(
+        *db_, std::string("SELECT ") + kEntryColumns +
+                  " FROM entries WHERE chain < 'party/' OR chain >= 'party0' ORDER BY chain, seq"));
+  });
+}
+
 Result<std::optional<StoredEntry>> Store::entry_at(std::int64_t seq) {
   return guarded("reading an entry", [&]() -> Result<std::optional<StoredEntry>> {
     auto query = std::make_unique<SQLite::Statement>(

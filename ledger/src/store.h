@@ -89,6 +89,9 @@ class Store : public TileStore {
   Result<EntryCursor> scan_chain(std::string_view chain);
   // Every party entry (registrations and rotations), in seq order.
   Result<EntryCursor> scan_parties();
+  // Every vehicle entry (chains that are not "party/..."), by chain then
+  // seq, so that one VIN's entries arrive together (index entries_by_chain).
+  Result<EntryCursor> scan_vehicles();
   Result<std::optional<StoredEntry>> entry_at(std::int64_t seq);
 
   // The Merkle tree's tiles (TileStore), and the number of leaves they hold.

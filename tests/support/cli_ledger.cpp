@@ -32,12 +32,12 @@ RunResult CliLedger::run(std::vector<std::string> args, const std::string& input
 }
 
 void CliLedger::add_party(const std::string& id, const std::string& country, const std::string& roles,
-                          const std::vector<std::string>& extra) {
+                          const std::vector<std::string>& extra, const std::string& name) {
   auto keygen = run_vinledger({"keygen", "--name", id, "--out", key_of(id).string()});
   INFO(keygen.err);
   REQUIRE(keygen.exit_code == 0);
   std::string vkey = keygen.out.substr(0, keygen.out.find('\n'));
-  std::vector<std::string> args = {"party", "add", id, "--name", id + " (test party)", "--country", country,
+  std::vector<std::string> args = {"party", "add", id, "--name", name.empty() ? id + " (test party)" : name, "--country", country,
                                    "--roles", roles, "--vkey", vkey};
   args.insert(args.end(), extra.begin(), extra.end());
   auto added = run(args);
@@ -81,7 +81,7 @@ void CliLedger::load_scenario(const std::string& name) {
       for (const auto& code : party["wmi"]) wmi += (wmi.empty() ? "" : ",") + code.get<std::string>();
       extra = {"--wmi", wmi};
     }
-    add_party(id, party["country"], roles, extra);
+    add_party(id, party["country"], roles, extra, party.value("name", ""));  // names matter to SANCTIONED_PARTY
   }
   std::ifstream statements(scenario / "statements.jsonl");
   for (std::string line; std::getline(statements, line);)

@@ -25,8 +25,9 @@ class CliLedger {
   RunResult run(std::vector<std::string> args, const std::string& input = "") const;
 
   // Generates a key for the party and registers it; `extra` is e.g. {"--wmi", "JTJ"}.
+  // `name` defaults to "<id> (test party)".
   void add_party(const std::string& id, const std::string& country, const std::string& roles,
-                 const std::vector<std::string>& extra = {});
+                 const std::vector<std::string>& extra = {}, const std::string& name = "");
 
   // Signs one unsigned statement (a JSON object on one line) with its
   // actor's key (`sign --link` unless link is false) and returns the line.

@@ -20,6 +20,7 @@
 #include "vinledger/keys.h"
 #include "vinledger/result.h"
 #include "vinledger/statement.h"
+#include "vinledger/verification.h"
 
 namespace vinledger {
 
@@ -99,6 +100,16 @@ class Ledger {
   // Re-reads every entry and re-checks hashes, both chains, signatures (by
   // the key in force at each entry) and every lookup column.
   Result<AuditReport> audit();
+
+  // Every registration of every party (what verification judges parties by).
+  Result<PartyHistory> party_history();
+  // Custody and destination findings for one VIN (ledger_verify.cpp);
+  // not_found if the ledger has no entry for it.
+  Result<VehicleReport> verify(std::string_view vin, const ReferenceData& reference, const VerifyOptions& options);
+  // verify over every VIN, streamed in VIN order through `each_vehicle`
+  // (its first error stops the screen), from one read snapshot.
+  Result<ScreenSummary> screen(const ReferenceData& reference, const VerifyOptions& options,
+                               const std::function<Status(const VehicleReport&)>& each_vehicle);
 
  private:
   struct Impl;

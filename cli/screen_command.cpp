@@ -1,0 +1,89 @@
+// vinledger screen [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
+// Streams: findings are printed as each vehicle is verified, so memory does
+// not grow with the ledger; the summary comes last.
+#include <iostream>
+
+#include "command.h"
+#include "verification_options.h"
+
+namespace vinledger::cli {
+namespace {
+
+std::string counts_text(const std::array<std::int64_t, 5>& counts) {
+  std::string text;
+  for (int level = 4; level >= 0; --level)
+    text += (text.empty() ? "" : ", ") + std::to_string(counts[static_cast<std::size_t>(level)]) + " " +
+            std::string(to_string(static_cast<Severity>(level)));
+  return text;
+}
+
+void print_summary(const ScreenSummary& summary, const VerifyOptions& options) {
+  std::cout << "Screened " << summary.vehicles << " vehicle(s), " << summary.entries << " entries, as of "
+            << format_timestamp(options.as_of.seconds) << " (arrival window " << options.arrival_window_days
+            << " days)\n";
+  auto by_worst = summary.vehicles_by_worst;
+  std::cout << "Vehicles by worst finding: " << counts_text(by_worst) << " (info = clean)\n";
+  std::cout << "Findings: " << counts_text(summary.findings_by_severity) << "\n";
+  if (!summary.findings_by_code.empty()) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [code, counts] : summary.findings_by_code) {
+      std::vector<std::string> row = {code};
+      for (int level = 4; level >= 0; --level) row.push_back(std::to_string(counts[static_cast<std::size_t>(level)]));
+      rows.push_back(std::move(row));
+    }
+    print_table(std::cout, {"CODE", "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"}, rows);
+  }
+  if (summary.worst.empty()) {
+    std::cout << "No vehicle has a finding above info.\n";
+    return;
+  }
+  std::cout << "\nWorst vehicles first:\n";
+  for (const auto& report : summary.worst) {
+    std::cout << "\nVIN " << report.vin << ": " << verdict_for(report.findings).words << "\n";
+    print_findings(std::cout, report.findings);
+  }
+  std::cout << "\nRun `vinledger verify VIN` for one vehicle's findings.\n";
+}
+
+}  // namespace
+
+int run_screen(Context& context) {
+  cxxopts::Options options("vinledger screen", "Verify every VIN in the ledger and summarize the findings.");
+  add_verification_options(options);
+  auto parsed = parse_options(options, context);
+  if (!parsed.result) return parsed.exit_code;
+  auto loaded = load_verification_settings(*parsed.result, context);
+  if (!loaded.settings) return loaded.exit_code;
+  const VerificationSettings& settings = *loaded.settings;
+
+  auto ledger = open_ledger(context);
+  if (!ledger) return fail(ledger.error());
+  bool failing = false;
+  bool first = true;
+  if (context.json) std::cout << "{\"findings\":[";
+  auto summary = ledger->screen(settings.reference, settings.verify, [&](const VehicleReport& report) -> Status {
+    failing = failing || any_at_or_above(report.findings, settings.fail_on);
+    if (!context.json) return {};
+    for (const auto& finding : report.findings) {
+      std::cout << (first ? "" : ",") << to_json(finding).dump();
+      first = false;
+    }
+    return {};
+  });
+  if (!summary) {
+    if (context.json) std::cout << "]}\n" << std::flush;  // keep stdout one JSON document
+    return fail(summary.error());
+  }
+  if (context.json) {
+    nlohmann::json document_summary = summary->to_json();
+    document_summary["as_of"] = format_timestamp(settings.verify.as_of.seconds);
+    document_summary["arrival_window_days"] = settings.verify.arrival_window_days;
+    document_summary["fail_on"] = to_string(settings.fail_on);
+    std::cout << "],\"summary\":" << document_summary.dump() << "}\n";
+  } else {
+    print_summary(*summary, settings.verify);
+  }
+  return failing ? kExitFindings : kExitOk;
+}
+
+}  // namespace vinledger::cli

@@ -1,0 +1,191 @@
+#include "vinledger/reference_data.h"
+
+#include <algorithm>
+
+#include "csv_table.h"
+#include "data_dir.h"
+#include "name_matching.h"
+
+namespace vinledger {
+namespace {
+
+// ISO 4217 currencies whose minor unit is not the usual hundredth.
+int minor_digits(std::string_view currency) {
+  static constexpr std::string_view kNone[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
+                                               "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"};
+  static constexpr std::string_view kThree[] = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
+  if (std::find(std::begin(kNone), std::end(kNone), currency) != std::end(kNone)) return 0;
+  if (std::find(std::begin(kThree), std::end(kThree), currency) != std::end(kThree)) return 3;
+  return 2;
+}
+
+std::string with_thousands(std::int64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+Status load_wmi(ReferenceData& data, const std::filesystem::path& dir) {
+  auto table = CsvTable::read(dir / "wmi.csv");
+  if (!table) return std::unexpected(table.error());
+  auto code = table->column("wmi"), maker = table->column("manufacturer"), country = table->column("country"),
+       source = table->column("source");
+  for (auto* column : {&code, &maker, &country, &source})
+    if (!*column) return std::unexpected(column->error());
+  for (std::size_t row = 0; row < table->rows(); ++row)
+    data.add_wmi(WmiInfo{table->cell(row, *code), table->cell(row, *maker), table->cell(row, *country),
+                         table->cell(row, *source)});
+  auto prefixes = CsvTable::read(dir / "wmi_country_prefixes.csv");
+  if (!prefixes) return std::unexpected(prefixes.error());
+  auto prefix = prefixes->column("prefix2"), prefix_country = prefixes->column("country");
+  if (!prefix) return std::unexpected(prefix.error());
+  if (!prefix_country) return std::unexpected(prefix_country.error());
+  for (std::size_t row = 0; row < prefixes->rows(); ++row)
+    data.add_wmi_prefix(prefixes->cell(row, *prefix), prefixes->cell(row, *prefix_country));
+  return {};
+}
+
+Status load_countries(ReferenceData& data, const std::filesystem::path& dir) {
+  auto table = CsvTable::read(dir / "countries.csv");
+  if (!table) return std::unexpected(table.error());
+  auto code = table->column("alpha2"), short_name = table->column("cldr_display_name"),
+       official = table->column("name_official_en");
+  for (auto* column : {&code, &short_name, &official})
+    if (!*column) return std::unexpected(column->error());
+  for (std::size_t row = 0; row < table->rows(); ++row) {
+    // CLDR's short names read best ("North Korea"), but some are bare
+    // abbreviations ("US", "UK"): use the official name for those.
+    const std::string& name = table->cell(row, *short_name);
+    data.add_country(table->cell(row, *code), name.size() > 3 ? name : table->cell(row, *official));
+  }
+  return {};
+}
+
+Status load_ports(ReferenceData& data, const std::filesystem::path& dir) {
+  auto table = CsvTable::read(dir / "ports.csv");
+  if (!table) return std::unexpected(table.error());
+  auto code = table->column("locode"), name = table->column("name");
+  if (!code) return std::unexpected(code.error());
+  if (!name) return std::unexpected(name.error());
+  for (std::size_t row = 0; row < table->rows(); ++row) data.add_port(table->cell(row, *code), table->cell(row, *name));
+  return {};
+}
+
+}  // namespace
+
+std::string format_money(const Money& money) {
+  const int digits = minor_digits(money.currency);
+  std::int64_t scale = 1;
+  for (int i = 0; i < digits; ++i) scale *= 10;
+  std::string text = with_thousands(money.amount / scale);
+  if (digits > 0) {
+    std::string fraction = std::to_string(money.amount % scale);
+    text += "." + std::string(static_cast<std::size_t>(digits) - fraction.size(), '0') + fraction;
+  }
+  return text + " " + money.currency;
+}
+
+bool EmbargoRule::binds_exports_from(std::string_view country) const {
+  return exporting_countries.empty() || contains(exporting_countries, country);
+}
+
+bool EmbargoRule::covers_destination(std::string_view country) const { return contains(destinations, country); }
+
+Result<ReferenceData> ReferenceData::load(const std::filesystem::path& data_dir) {
+  ReferenceData data;
+  for (auto loader : {load_wmi, load_countries, load_ports})
+    if (auto ok = loader(data, data_dir); !ok) return std::unexpected(ok.error());
+  if (auto ok = data.load_rules(data_dir / "rules.json"); !ok) return std::unexpected(ok.error());
+  return data;
+}
+
+Result<ReferenceData> ReferenceData::load_installed() {
+  auto dir = find_data_dir();
+  if (!dir) return std::unexpected(dir.error());
+  return load(*dir);
+}
+
+void ReferenceData::add_wmi(WmiInfo info) {
+  std::string code = info.code;
+  wmi_.try_emplace(std::move(code), std::move(info));  // the first row of a code wins
+}
+
+void ReferenceData::add_wmi_prefix(std::string prefix2, std::string country) {
+  wmi_prefix_country_.try_emplace(std::move(prefix2), std::move(country));
+}
+
+void ReferenceData::add_country(std::string code, std::string name) { countries_[std::move(code)] = std::move(name); }
+
+void ReferenceData::add_port(std::string locode, std::string name) { ports_.try_emplace(std::move(locode), std::move(name)); }
+
+void ReferenceData::add_embargo(EmbargoRule rule) { embargoes_.push_back(std::move(rule)); }
+
+void ReferenceData::add_denied_party(DeniedParty party) {
+  denied_.push_back(std::move(party));
+  index_denied_party(denied_.size() - 1);
+}
+
+void ReferenceData::index_denied_party(std::size_t index) {
+  const DeniedParty& party = denied_[index];
+  auto index_name = [&](const std::string& name) {
+    std::string normalized = normalize_name(name);
+    if (!normalized.empty()) denied_by_name_.emplace(std::move(normalized), std::make_pair(index, name));
+  };
+  index_name(party.name);
+  for (const auto& alias : party.aliases) index_name(alias);
+}
+
+std::optional<WmiInfo> ReferenceData::wmi_of(std::string_view vin) const {
+  if (vin.size() < 3) return std::nullopt;
+  std::vector<std::string> keys;
+  if (vin.size() >= 14 && vin[2] == '9') keys.push_back(std::string(vin.substr(0, 3)) + std::string(vin.substr(11, 3)));
+  keys.emplace_back(vin.substr(0, 3));
+  keys.emplace_back(vin.substr(0, 2));
+  for (const auto& key : keys) {
+    auto found = wmi_.find(key);
+    if (found == wmi_.end()) continue;
+    WmiInfo info = found->second;
+    if (info.country.empty())
+      if (auto country = wmi_prefix_country_.find(std::string(vin.substr(0, 2))); country != wmi_prefix_country_.end())
+        info.country = country->second;
+    return info;
+  }
+  if (auto country = wmi_prefix_country_.find(std::string(vin.substr(0, 2))); country != wmi_prefix_country_.end())
+    return WmiInfo{std::string(vin.substr(0, 2)), "", country->second, "ISO 3780 country prefix"};
+  return std::nullopt;
+}
+
+std::string ReferenceData::country_label(std::string_view code) const {
+  auto found = countries_.find(std::string(code));
+  if (found == countries_.end()) return std::string(code);
+  return found->second + " (" + std::string(code) + ")";
+}
+
+std::string ReferenceData::port_label(std::string_view locode) const {
+  auto found = ports_.find(std::string(locode));
+  if (found == ports_.end()) return std::string(locode);
+  return found->second + " (" + std::string(locode) + ")";
+}
+
+std::vector<DeniedPartyMatch> ReferenceData::screen_name(std::string_view name) const {
+  std::vector<DeniedPartyMatch> matches;
+  if (denied_by_name_.empty()) return matches;
+  const std::string normalized = normalize_name(name);
+  auto [begin, end] = denied_by_name_.equal_range(normalized);
+  for (auto it = begin; it != end; ++it) {
+    const DeniedParty* entry = &denied_[it->second.first];
+    const bool seen = std::any_of(matches.begin(), matches.end(), [&](const auto& m) { return m.entry == entry; });
+    if (!seen) matches.push_back(DeniedPartyMatch{entry, it->second.second, normalized});
+  }
+  return matches;
+}
+
+}  // namespace vinledger

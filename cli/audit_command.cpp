@@ -1,4 +1,4 @@
-// vinledger audit [--fail-on SEVERITY]
+// vinledger audit [--checkpoint FILE ...] [--fail-on SEVERITY]
 #include <iostream>
 
 #include "command.h"
@@ -9,16 +9,27 @@ namespace vinledger::cli {
 int run_audit(Context& context) {
   cxxopts::Options options("vinledger audit",
                            "Re-check the integrity of the whole ledger: hashes, chains, signatures, stored columns.");
-  options.add_options()("fail-on", "exit 1 if a finding is at or above this severity",
+  options.add_options()
+      ("checkpoint", "also check the ledger against this earlier checkpoint (a signed note file; repeatable)",
+       cxxopts::value<std::vector<std::string>>())
+      ("fail-on", "exit 1 if a finding is at or above this severity",
                         cxxopts::value<std::string>()->default_value("medium"));
   auto parsed = parse_options(options, context);
   if (!parsed.result) return parsed.exit_code;
   auto fail_on = parse_fail_on((*parsed.result)["fail-on"].as<std::string>());
   if (!fail_on) return fail_usage(context, "--fail-on must be info, low, medium, high or critical");
 
+  std::vector<ExternalCheckpoint> checkpoints;
+  if (parsed.result->count("checkpoint")) {
+    for (const auto& file : (*parsed.result)["checkpoint"].as<std::vector<std::string>>()) {
+      auto note = read_input_file(file, kMaxNoteBytes);
+      if (!note) return fail(note.error());
+      checkpoints.push_back(ExternalCheckpoint{file, std::move(*note)});
+    }
+  }
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
-  auto report = ledger->audit();
+  auto report = ledger->audit(checkpoints);
   if (!report) return fail(report.error());
   if (context.json) {
     nlohmann::json findings = nlohmann::json::array();

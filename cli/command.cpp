@@ -1,7 +1,14 @@
 #include "command.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 namespace vinledger::cli {
 
@@ -73,6 +80,42 @@ std::vector<std::string> split_list(const std::string& text) {
     start = comma + 1;
   }
   return parts;
+}
+
+Result<std::string> read_input_file(const std::filesystem::path& path, std::size_t max_bytes) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) return invalid_input("cannot read " + path.string() + ": " + std::strerror(errno));
+  std::string text;
+  char buffer[64 * 1024];
+  while (stream.read(buffer, sizeof buffer) || stream.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(stream.gcount()));
+    if (text.size() > max_bytes)
+      return invalid_input(path.string() + " is larger than " + std::to_string(max_bytes) + " bytes: not a file this command reads");
+  }
+  if (stream.bad()) return invalid_input("cannot read " + path.string() + ": " + std::strerror(errno));
+  return text;
+}
+
+Status write_output_file(const std::filesystem::path& path, std::string_view text) {
+  const std::filesystem::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return invalid_input("cannot write " + path.string() + ": " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  const bool ok = written == text.size() && ::fsync(fd) == 0;
+  const int saved_errno = errno;
+  ::close(fd);
+  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(ok ? errno : saved_errno);
+    ::unlink(temporary.c_str());
+    return invalid_input("cannot write " + path.string() + ": " + reason);
+  }
+  return {};
 }
 
 Argv::Argv(const std::vector<std::string>& args) : storage_(args) {

@@ -57,6 +57,14 @@ void print_findings(std::ostream& out, const std::vector<Finding>& findings);
 void print_table(std::ostream& out, const std::vector<std::string>& headers,
                  const std::vector<std::vector<std::string>>& rows);
 
+// Reads a whole text file given on the command line (a checkpoint, a proof,
+// a bundle), refusing one larger than `max_bytes`; errors name the file.
+Result<std::string> read_input_file(const std::filesystem::path& path, std::size_t max_bytes);
+
+// Writes `text` to `path` atomically (a temporary file renamed over it), so
+// a reader never sees half a file; errors name the file.
+Status write_output_file(const std::filesystem::path& path, std::string_view text);
+
 // Splits "a,b,c" into its parts (empty parts dropped).
 std::vector<std::string> split_list(const std::string& text);
 
@@ -82,5 +90,6 @@ int run_history(Context& context);
 int run_audit(Context& context);
 int run_verify(Context& context);
 int run_screen(Context& context);
+int run_checkpoint(Context& context);
 
 }  // namespace vinledger::cli

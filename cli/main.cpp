@@ -39,6 +39,7 @@ const std::map<std::string, Runner>& commands() {
       {"init", run_init},       {"keygen", run_keygen},   {"party", run_party}, {"append", run_append},
       {"record", run_record},   {"sign", run_sign},       {"history", run_history}, {"audit", run_audit},
       {"verify", run_verify},   {"screen", run_screen},
+      {"checkpoint", run_checkpoint},
   };
   return table;
 }

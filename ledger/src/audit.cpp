@@ -4,6 +4,7 @@
 
 #include "ordered_pipeline.h"
 #include "party_registry.h"
+#include "checkpoint_audit.h"
 #include "tree_audit.h"
 #include "vinledger/entry.h"
 
@@ -50,6 +51,7 @@ class KeyHints {
       auto statement = statement_from_json(std::move(entry->statement));
       if (!statement || statement->type != StatementType::kParty) continue;
       PartyRecord record = party_record_from(*statement);
+      if (row.seq == 0) hints.operator_id_ = record.id;
       hints.keys_[record.id].emplace_back(row.seq, std::move(record.vkey));
     }
     return hints;
@@ -67,8 +69,17 @@ class KeyHints {
     return key;
   }
 
+  // Every key the operator (the party registered at seq 0) ever had.
+  std::vector<PublicKeyBytes> operator_keys() const {
+    std::vector<PublicKeyBytes> keys;
+    if (auto party = keys_.find(operator_id_); party != keys_.end())
+      for (const auto& [seq, key] : party->second) keys.push_back(key.public_key());
+    return keys;
+  }
+
  private:
   std::unordered_map<std::string, std::vector<std::pair<std::int64_t, VerifierKey>>> keys_;
+  std::string operator_id_;
 };
 
 CheckedRow check_row(StoredEntry& row, const KeyHints& hints) {
@@ -223,14 +234,63 @@ Status check_database_structure(Store& store, Auditor& auditor) {
   return {};
 }
 
+// Opens a checkpoint with each key the operator ever had (a checkpoint is
+// signed with the key in force when it was issued).
+Result<Checkpoint> open_with_operator_keys(std::string_view note, const std::string& origin,
+                                           const std::vector<PublicKeyBytes>& operator_keys) {
+  Error last{ErrorKind::invalid_input, "the ledger has no operator key"};
+  for (const auto& key : operator_keys) {
+    auto opened = open_checkpoint(note, origin, VerifierKey::from_public_key(origin, key));
+    if (opened) return opened->checkpoint;
+    last = opened.error();
+  }
+  return std::unexpected(last);
+}
+
+// The checkpoints the ledger issued must be signed by its operator, agree
+// with the columns stored beside them, and (later) match the rebuilt tree.
+Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& origin, const KeyHints& hints,
+                                               Auditor& auditor) {
+  auto issued = store.checkpoints();
+  if (!issued) return std::unexpected(issued.error());
+  std::vector<ExpectedRoot> roots;
+  for (const auto& row : *issued) {
+    const std::string label = "checkpoint #" + std::to_string(row.id) + " (issued " + row.issued + ")";
+    auto opened = open_with_operator_keys(row.note, origin, hints.operator_keys());
+    if (!opened) {
+      auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
+                     label + " is not a checkpoint signed by the operator: " + opened.error().message);
+      continue;
+    }
+    if (static_cast<std::int64_t>(opened->size) != row.size || opened->root != row.root)
+      auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
+                     label + ": the size or root stored beside it differs from its signed note");
+    roots.push_back(ExpectedRoot{label, opened->size, opened->root});
+  }
+  return roots;
+}
+
 }  // namespace
 
-Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool) {
+Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::string& origin,
+                                 const std::vector<ExternalCheckpoint>& external) {
   auto cursor = store.scan_all();
   if (!cursor) return std::unexpected(cursor.error());
   auto hints = KeyHints::load(store);
   if (!hints) return std::unexpected(hints.error());
   Auditor auditor;
+  auto expected = issued_roots(store, origin, *hints, auditor);
+  if (!expected) return std::unexpected(expected.error());
+  for (const auto& kept : external) {
+    auto opened = open_with_operator_keys(kept.note, origin, hints->operator_keys());
+    if (!opened)
+      return invalid_input("checkpoint " + kept.source + " is not a checkpoint of this log: " + opened.error().message);
+    expected->push_back(ExpectedRoot{"checkpoint " + kept.source, opened->size, opened->root});
+  }
+  CheckpointAuditor checkpoints(std::move(*expected), [&](const char* code, std::optional<std::int64_t> seq,
+                                                          std::string message) {
+    auditor.report(code, seq, std::nullopt, std::move(message));
+  });
   std::int64_t count = 0;
   auto produce = [&](StoredEntry& row) { return cursor->next(row); };
   auto make_work = [&] {
@@ -242,11 +302,14 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool) {
   auto consume = [&](CheckedRow& checked) -> Status {
     auditor.check(checked);
     ++count;
-    return tree.add(checked.recomputed_hash);
+    if (auto ok = tree.add(checked.recomputed_hash); !ok) return ok;
+    checkpoints.observe(tree.tree());
+    return Status{};
   };
   if (auto ok = run_ordered_pipeline<StoredEntry>(pool, kBatchRows, produce, make_work, consume); !ok)
     return std::unexpected(ok.error());
   if (auto ok = tree.finish(); !ok) return std::unexpected(ok.error());
+  checkpoints.finish(tree.tree());
   if (auto ok = check_database_structure(store, auditor); !ok) return std::unexpected(ok.error());
   return auditor.finish(count, tree.root());
 }

@@ -10,6 +10,8 @@ namespace vinledger {
 
 // Streams every entry through the pool; memory grows with the number of
 // chains (one head each), not with the number of entries.
-Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool);
+// `origin` is the log's name, which every checkpoint must carry.
+Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::string& origin,
+                                 const std::vector<ExternalCheckpoint>& external);
 
 }  // namespace vinledger

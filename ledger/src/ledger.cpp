@@ -176,9 +176,9 @@ Result<std::optional<Hash>> Ledger::head(std::string_view chain) {
 
 Result<std::int64_t> Ledger::size() { return impl_->store->size(); }
 
-Result<AuditReport> Ledger::audit() {
+Result<AuditReport> Ledger::audit(const std::vector<ExternalCheckpoint>& checkpoints) {
   if (auto ok = impl_->store->begin_read(); !ok) return std::unexpected(ok.error());
-  auto report = audit_ledger(*impl_->store, impl_->workers());
+  auto report = audit_ledger(*impl_->store, impl_->workers(), impl_->origin, checkpoints);
   impl_->store->rollback();  // ends the read snapshot
   return report;
 }

@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -67,6 +68,7 @@ class PreparedQuery {
   PreparedQuery(const PreparedQuery&) = delete;
   PreparedQuery& operator=(const PreparedQuery&) = delete;
   SQLite::Statement* operator->() { return &statement_; }
+  SQLite::Statement& operator*() { return statement_; }
 
  private:
   SQLite::Statement& statement_;
@@ -369,6 +371,53 @@ Result<std::uint64_t> Store::tree_size() {
     if (!query->executeStep()) return std::uint64_t{0};
     return static_cast<std::uint64_t>(query->getColumn(0).getInt64()) * kTileWidth +
            static_cast<std::uint64_t>(query->getColumn(1).getInt64());
+  });
+}
+
+namespace {
+
+constexpr const char* kCheckpointColumns = "id, size, root, issued, note";
+
+StoredCheckpoint checkpoint_from(SQLite::Statement& query) {
+  StoredCheckpoint checkpoint;
+  checkpoint.id = query.getColumn(0).getInt64();
+  checkpoint.size = query.getColumn(1).getInt64();
+  const std::string root = blob_column(query.getColumn(2));
+  // A root of another length is damage the audit reports; keep what fits.
+  std::copy_n(root.begin(), std::min(root.size(), checkpoint.root.size()), checkpoint.root.begin());
+  checkpoint.issued = query.getColumn(3).getString();
+  checkpoint.note = query.getColumn(4).getString();
+  return checkpoint;
+}
+
+}  // namespace
+
+Result<std::int64_t> Store::insert_checkpoint(const StoredCheckpoint& checkpoint) {
+  return guarded("recording a checkpoint", [&]() -> Result<std::int64_t> {
+    auto query = prepared(10, "INSERT INTO checkpoints (size, root, issued, note) VALUES (?, ?, ?, ?)");
+    query->bind(1, checkpoint.size);
+    query->bind(2, checkpoint.root.data(), static_cast<int>(checkpoint.root.size()));
+    query->bind(3, checkpoint.issued);
+    query->bind(4, checkpoint.note);
+    query->exec();
+    return db_->getLastInsertRowid();
+  });
+}
+
+Result<std::optional<StoredCheckpoint>> Store::latest_checkpoint() {
+  return guarded("reading the latest checkpoint", [&]() -> Result<std::optional<StoredCheckpoint>> {
+    auto query = prepared(11, "SELECT id, size, root, issued, note FROM checkpoints ORDER BY id DESC LIMIT 1");
+    if (!query->executeStep()) return std::optional<StoredCheckpoint>{};
+    return std::optional<StoredCheckpoint>{checkpoint_from(*query)};
+  });
+}
+
+Result<std::vector<StoredCheckpoint>> Store::checkpoints() {
+  return guarded("reading checkpoints", [&]() -> Result<std::vector<StoredCheckpoint>> {
+    SQLite::Statement query(*db_, std::string("SELECT ") + kCheckpointColumns + " FROM checkpoints ORDER BY id");
+    std::vector<StoredCheckpoint> checkpoints;
+    while (query.executeStep()) checkpoints.push_back(checkpoint_from(query));
+    return checkpoints;
   });
 }
 

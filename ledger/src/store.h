@@ -36,6 +36,15 @@ struct StoredEntry {
   Hash statement_hash{};
 };
 
+// One row of `checkpoints`: a checkpoint the operator issued, as printed.
+struct StoredCheckpoint {
+  std::int64_t id = 0;
+  std::int64_t size = 0;
+  Hash root{};
+  std::string issued;  // RFC 3339 UTC
+  std::string note;    // the signed note text
+};
+
 struct ChainHead {
   std::int64_t seq = 0;
   Hash hash{};
@@ -93,6 +102,12 @@ class Store : public TileStore {
   // seq, so that one VIN's entries arrive together (index entries_by_chain).
   Result<EntryCursor> scan_vehicles();
   Result<std::optional<StoredEntry>> entry_at(std::int64_t seq);
+
+  // Records an issued checkpoint; returns its id.
+  Result<std::int64_t> insert_checkpoint(const StoredCheckpoint& checkpoint);
+  Result<std::optional<StoredCheckpoint>> latest_checkpoint();
+  // Every issued checkpoint, oldest first.
+  Result<std::vector<StoredCheckpoint>> checkpoints();
 
   // The Merkle tree's tiles (TileStore), and the number of leaves they hold.
   Result<std::optional<std::string>> read_tile(int level, std::uint64_t index) override;

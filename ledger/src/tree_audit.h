@@ -25,6 +25,7 @@ class TreeAuditor {
   std::uint64_t size() const { return builder_.size(); }
   // The root of the tree rebuilt so far: the log's real root at this size.
   Hash root() const { return builder_.root(); }
+  const TileBuilder& tree() const { return builder_; }
 
  private:
   Status compare(const Tile& rebuilt);

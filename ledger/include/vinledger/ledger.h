@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vinledger/checkpoint.h"
 #include "vinledger/finding.h"
 #include "vinledger/hash.h"
 #include "vinledger/keys.h"
@@ -47,6 +48,21 @@ struct PartyInfo {
   PartyRecord record;
   std::int64_t seq = 0;        // entry of the registration in force
   std::int64_t first_seq = 0;  // entry of the first registration
+};
+
+// A checkpoint the operator issued, as recorded in the ledger.
+struct IssuedCheckpoint {
+  std::int64_t id = 0;
+  std::string issued;     // RFC 3339 UTC, when it was signed
+  Checkpoint checkpoint;  // origin, size, root
+  std::string note;       // the C2SP signed note, exactly as printed
+};
+
+// A signed checkpoint kept outside the ledger, and where it came from (a
+// file name, for messages).
+struct ExternalCheckpoint {
+  std::string source;
+  std::string note;
 };
 
 struct AuditReport {
@@ -98,8 +114,24 @@ class Ledger {
   Result<std::int64_t> size();
 
   // Re-reads every entry and re-checks hashes, both chains, signatures (by
-  // the key in force at each entry) and every lookup column.
-  Result<AuditReport> audit();
+  // the key in force at each entry), every lookup column, the stored tree,
+  // and every checkpoint the ledger issued. `checkpoints` are signed
+  // checkpoints kept outside (an auditor's copies): each must be signed by
+  // this log's operator key, and the log must still contain its tree
+  // (CHECKPOINT_MISMATCH, TRUNCATED).
+  // A checkpoint that is not this log's (bad signature, other origin) is
+  // invalid_input, naming its source.
+  Result<AuditReport> audit(const std::vector<ExternalCheckpoint>& checkpoints = {});
+
+  // The log's verifier key: the operator's key in force, named by the origin.
+  Result<VerifierKey> log_key();
+  // Signs a checkpoint of the whole log with `operator_key` (refused unless
+  // it is the operator's key in force) and records it. When the latest
+  // recorded checkpoint already covers the whole log, that one is returned:
+  // the same tree signed again would give the same bytes.
+  Result<IssuedCheckpoint> checkpoint(const SigningKey& operator_key);
+  // Every checkpoint the ledger issued, oldest first.
+  Result<std::vector<IssuedCheckpoint>> checkpoints();
 
   // Every registration of every party (what verification judges parties by).
   Result<PartyHistory> party_history();

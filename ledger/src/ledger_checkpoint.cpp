@@ -1,0 +1,83 @@
+// Ledger's checkpoints: the signed tree heads it issues and records.
+#include "ledger_impl.h"
+#include "merkle_tree.h"
+#include "vinledger/ledger.h"
+#include "vinledger/timestamp.h"
+
+namespace vinledger {
+namespace {
+
+Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row) {
+  auto parsed = parse_unverified_checkpoint(row.note);
+  if (!parsed)
+    return storage_error("checkpoint #" + std::to_string(row.id) + " in the ledger is damaged (" +
+                         parsed.error().message + "); run `vinledger audit`");
+  return IssuedCheckpoint{row.id, row.issued, std::move(parsed->checkpoint), row.note};
+}
+
+Result<PublicKeyBytes> operator_public_key(const PartyRegistry& parties) {
+  const RegisteredParty* party = parties.find(parties.operator_id());
+  if (!party) return storage_error("the ledger has no operator registration at seq 0; run `vinledger audit`");
+  return party->record.vkey.public_key();
+}
+
+}  // namespace
+
+Result<VerifierKey> Ledger::log_key() {
+  auto registry = PartyRegistry::load(*impl_->store);
+  if (!registry) return std::unexpected(registry.error());
+  impl_->parties = std::move(*registry);
+  auto key = operator_public_key(impl_->parties);
+  if (!key) return std::unexpected(key.error());
+  return VerifierKey::from_public_key(impl_->origin, *key);
+}
+
+Result<IssuedCheckpoint> Ledger::checkpoint(const SigningKey& operator_key) {
+  Store& store = *impl_->store;
+  // The write lock keeps the log from growing between reading its size and
+  // recording the checkpoint, and orders checkpoints by size.
+  if (auto ok = store.begin_write(); !ok) return std::unexpected(ok.error());
+  auto issued = [&]() -> Result<IssuedCheckpoint> {
+    auto registry = PartyRegistry::load(store);
+    if (!registry) return std::unexpected(registry.error());
+    impl_->parties = std::move(*registry);
+    auto in_force = operator_public_key(impl_->parties);
+    if (!in_force) return std::unexpected(in_force.error());
+    if (operator_key.public_key() != *in_force)
+      return invalid_input("the key given is not the operator's key in force (" +
+                           operator_key.verifier(impl_->origin).text() + "); checkpoints are signed by the operator");
+    auto size = store.size();
+    if (!size) return std::unexpected(size.error());
+    auto latest = store.latest_checkpoint();
+    if (!latest) return std::unexpected(latest.error());
+    if (*latest && (*latest)->size == *size) return issued_from(**latest);
+
+    TiledMerkleTree tree(store, static_cast<std::uint64_t>(*size));
+    auto root = tree.root();
+    if (!root) return std::unexpected(root.error());
+    Checkpoint checkpoint{impl_->origin, static_cast<std::uint64_t>(*size), *root, {}};
+    auto note = sign_checkpoint(checkpoint, operator_key, impl_->origin);
+    if (!note) return std::unexpected(note.error());
+    StoredCheckpoint row{0, *size, *root, format_timestamp(impl_->settings.clock()), *note};
+    auto id = store.insert_checkpoint(row);
+    if (!id) return std::unexpected(id.error());
+    if (auto ok = store.commit(); !ok) return std::unexpected(ok.error());
+    return IssuedCheckpoint{*id, row.issued, std::move(checkpoint), std::move(*note)};
+  }();
+  store.rollback();  // a no-op after the commit; ends the transaction otherwise
+  return issued;
+}
+
+Result<std::vector<IssuedCheckpoint>> Ledger::checkpoints() {
+  auto rows = impl_->store->checkpoints();
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<IssuedCheckpoint> issued;
+  for (const auto& row : *rows) {
+    auto checkpoint = issued_from(row);
+    if (!checkpoint) return std::unexpected(checkpoint.error());
+    issued.push_back(std::move(*checkpoint));
+  }
+  return issued;
+}
+
+}  // namespace vinledger

@@ -28,6 +28,30 @@ step "The Lexus: made in Japan, declared for Singapore, shipped to Chittagong"
 step "The Land Cruiser: exported to the UAE, imported and registered there"
 "$vinledger" history "$land_cruiser"
 
+# Prints a vehicle's verdict and the exit code a script would act on.
+verdict() {
+  set +e
+  "$vinledger" verify "$1" 2>&1
+  local status=$?
+  set -e
+  echo "verify exit code: $status (0: nothing found, 1: findings at or above medium)"
+}
+
+step "A customs officer verifies each vehicle: custody chain, declared route, embargoes"
+verdict "$lexus"
+verdict "$land_cruiser"
+
+step "The Lexus leaves Chittagong on a feeder bound for Nampo, North Korea"
+"$vinledger" keygen --name bay-feeder --out keys/bay-feeder.key >keys/bay-feeder.vkey
+"$vinledger" party add bay-feeder --name "Bay of Bengal Feeder Lines Ltd." --country BD --roles carrier \
+  --vkey "$(cat keys/bay-feeder.vkey)" 2>/dev/null
+"$vinledger" record ship --vin "$lexus" --as bay-feeder --key keys/bay-feeder.key --time 2023-06-19T03:00:00Z \
+  --from_port BDCGP --to_port KPNAM --vessel "MV Sea Lantern" --doc BL-CGPNAM-0412
+verdict "$lexus"
+# The demo doubles as a test: the verdicts above must be the real ones.
+"$vinledger" --json verify "$lexus" | grep -q '"code":"EMBARGOED_DESTINATION"' || { echo "demo: no embargo finding" >&2; exit 1; }
+"$vinledger" verify "$land_cruiser" >/dev/null 2>&1 || { echo "demo: the clean vehicle was not clear" >&2; exit 1; }
+
 step "An auditor checks the whole ledger: hashes, both chains, every signature"
 "$vinledger" audit 2>&1
 

@@ -1,4 +1,4 @@
-// vinledger party add ID ... | party list
+// vinledger party add ID ... | party revoke ID | party list
 #include <iostream>
 
 #include "command.h"
@@ -14,7 +14,7 @@ nlohmann::json party_json(const PartyInfo& party) {
     if (party.record.roles.has(static_cast<Role>(i))) roles.push_back(to_string(static_cast<Role>(i)));
   return {{"id", party.record.id},       {"name", party.record.name}, {"country", party.record.country},
           {"roles", roles},              {"vkey", party.record.vkey.text()}, {"wmi", party.record.wmi},
-          {"registered_seq", party.first_seq}, {"key_seq", party.seq}};
+          {"registered_seq", party.first_seq}, {"key_seq", party.seq}, {"revoked", party.record.revoked}};
 }
 
 std::string joined(const nlohmann::json& list) {
@@ -63,6 +63,49 @@ int run_party_add(Context& context) {
   return kExitOk;
 }
 
+// Re-registers the party as it stands, marked revoked: its name, roles and
+// key stay on record so that its earlier statements still verify.
+int run_party_revoke(Context& context) {
+  cxxopts::Options options("vinledger party revoke",
+                           "Revoke a party: its statements are refused from now on; earlier ones stand.");
+  options.positional_help("ID");
+  options.add_options()
+      ("id", "the party id", cxxopts::value<std::string>())
+      ("operator-key", "the operator's private key file (default: beside the database)", cxxopts::value<std::string>());
+  options.parse_positional({"id"});
+  auto parsed = parse_options(options, context);
+  if (!parsed.result) return parsed.exit_code;
+  const auto& args = *parsed.result;
+  auto id = required(args, context, "id");
+  if (!id) return kExitBadInput;
+
+  auto ledger = open_ledger(context);
+  if (!ledger) return fail(ledger.error());
+  auto parties = ledger->parties();
+  if (!parties) return fail(parties.error());
+  const PartyInfo* party = nullptr;
+  for (const auto& candidate : *parties)
+    if (candidate.record.id == *id) party = &candidate;
+  if (!party) return fail(Error{ErrorKind::invalid_input, "unknown party \"" + *id + "\""});
+  if (party->record.revoked) return fail(Error{ErrorKind::invalid_input, "party \"" + *id + "\" is already revoked"});
+  const std::filesystem::path key_path = args.count("operator-key") ? std::filesystem::path(args["operator-key"].as<std::string>())
+                                                                    : default_operator_key_path(context.db);
+  auto key = SigningKey::load(key_path);
+  if (!key) return fail(key.error());
+
+  nlohmann::json statement = party_json(*party);
+  for (const char* derived : {"registered_seq", "key_seq", "revoked"}) statement.erase(derived);
+  if (statement["wmi"].empty()) statement.erase("wmi");
+  statement["type"] = "party";
+  statement["actor"] = ledger->operator_id();
+  statement["revoked"] = true;
+  auto report = ledger->record(std::move(statement), *key);
+  if (!report) return fail(report.error());
+  if (context.json) print_json({{"seq", report->first_seq}, {"id", *id}, {"revoked", true}});
+  else std::cerr << "revoked party " << *id << " at seq " << report->first_seq << "\n";
+  return kExitOk;
+}
+
 int run_party_list(Context& context) {
   cxxopts::Options options("vinledger party list", "List the registered parties and the keys in force.");
   auto parsed = parse_options(options, context);
@@ -80,20 +123,22 @@ int run_party_list(Context& context) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& party : list)
     rows.push_back({party["id"], party["name"], party["country"], joined(party["roles"]), joined(party["wmi"]),
-                    std::to_string(party["key_seq"].get<std::int64_t>()), party["vkey"]});
-  print_table(std::cout, {"ID", "NAME", "COUNTRY", "ROLES", "WMI", "KEY SINCE", "VERIFIER KEY"}, rows);
+                    std::to_string(party["key_seq"].get<std::int64_t>()),
+                    party["revoked"].get<bool>() ? "revoked" : "active", party["vkey"]});
+  print_table(std::cout, {"ID", "NAME", "COUNTRY", "ROLES", "WMI", "KEY SINCE", "STATUS", "VERIFIER KEY"}, rows);
   return kExitOk;
 }
 
 }  // namespace
 
 int run_party(Context& context) {
-  if (context.args.size() < 2) return fail_usage(context, "expected `party add` or `party list`");
+  if (context.args.size() < 2) return fail_usage(context, "expected `party add`, `party revoke` or `party list`");
   const std::string sub = context.args[1];
   context.args.erase(context.args.begin());
   context.command = "party " + sub;
   if (sub == "add") return run_party_add(context);
   if (sub == "list") return run_party_list(context);
+  if (sub == "revoke") return run_party_revoke(context);
   return fail_usage(context, "unknown subcommand '" + sub + "'");
 }
 

@@ -91,9 +91,17 @@ Status Appender::check_authentic(PreparedStatement& item, const Statement& state
                          " s)");
   const RegisteredParty* party = parties_.find(statement.actor);
   if (!party) return invalid_input("unknown actor " + in_quotes(statement.actor) + " (not a registered party)");
-  if (statement.type == StatementType::kParty && statement.actor != parties_.operator_id())
-    return invalid_input("a party statement must be signed by the operator " + in_quotes(parties_.operator_id()) +
-                         ", not " + in_quotes(statement.actor));
+  if (party->record.revoked)
+    return invalid_input("actor " + in_quotes(statement.actor) + " was revoked at seq " + std::to_string(party->seq) +
+                         "; its statements are no longer accepted");
+  if (statement.type == StatementType::kParty) {
+    if (statement.actor != parties_.operator_id())
+      return invalid_input("a party statement must be signed by the operator " + in_quotes(parties_.operator_id()) +
+                           ", not " + in_quotes(statement.actor));
+    if (statement.object["id"] == parties_.operator_id() && statement.object.contains("revoked"))
+      return invalid_input("the operator " + in_quotes(parties_.operator_id()) +
+                           " cannot be revoked: it signs every registration");
+  }
   // The worker may have checked against an older snapshot of the registry
   // (a rotation earlier in the same batch); the key in force now decides.
   if (item.checked_key != party->record.vkey.text()) check_signature(item, *party);
@@ -132,12 +140,13 @@ Result<std::optional<ChainHead>> Appender::check_prev(const PreparedStatement& i
 }
 
 // One key, one party: a key registered to two parties would let either sign
-// as the other.
+// as the other (the operator, say, as a dealer). Compared by public key: the
+// same key under another name is still the same key.
 Status Appender::check_new_party_key(const Statement& statement) {
   const auto& id = statement.object["id"].get_ref<const std::string&>();
-  const auto& vkey = statement.object["vkey"].get_ref<const std::string&>();
+  const PartyRecord record = party_record_from(statement);
   for (const auto& [other_id, other] : *parties_.snapshot())
-    if (other_id != id && other.record.vkey.text() == vkey)
+    if (other_id != id && other.record.vkey.public_key() == record.vkey.public_key())
       return invalid_input("vkey is already the key of party " + in_quotes(other_id));
   return {};
 }

@@ -200,6 +200,11 @@ class Auditor {
       report("UNKNOWN_KEY", seq, vin, "actor '" + statement.actor + "' has no registered key at this point of the log");
       return;
     }
+    if (party->record.revoked) {
+      report("UNKNOWN_KEY", seq, vin,
+             "actor '" + statement.actor + "' was revoked at seq " + std::to_string(party->seq) + ": it has no key in force");
+      return;
+    }
     if (checked.checked_key != party->record.vkey.text()) check_signature(checked, party->record.vkey);
     if (!checked.signature_ok) {
       report("BAD_SIGNATURE", seq, vin,

@@ -29,7 +29,7 @@ constexpr std::string_view kNoCountry = "ZZ";
 enum class FieldKind {
   kType, kVin, kTimestamp, kPartyId, kSignature, kPrev,
   kCountry, kPartyCountry, kCountryList, kPort, kText, kYear,
-  kRoles, kVerifierKey, kWmiList, kConsignee, kValue,
+  kRoles, kVerifierKey, kWmiList, kConsignee, kValue, kTrue,
 };
 
 struct FieldSpec {
@@ -53,7 +53,8 @@ std::span<const FieldSpec> fields_of(StatementType type) {
   static constexpr FieldSpec kParty[] = {
       {"id", FieldKind::kPartyId, true},        {"name", FieldKind::kText, true},
       {"country", FieldKind::kPartyCountry, true}, {"roles", FieldKind::kRoles, true},
-      {"vkey", FieldKind::kVerifierKey, true},  {"wmi", FieldKind::kWmiList, false}};
+      {"vkey", FieldKind::kVerifierKey, true},  {"wmi", FieldKind::kWmiList, false},
+      {"revoked", FieldKind::kTrue, false}};
   static constexpr FieldSpec kManufacture[] = {{"country", FieldKind::kCountry, true},
                                                {"make", FieldKind::kText, true},
                                                {"model", FieldKind::kText, true},
@@ -226,6 +227,10 @@ Status check_field(FieldKind kind, const json& value) {
         }
         return invalid_input(shown(item) + " is not a WMI (3 VIN characters)");
       });
+    case FieldKind::kTrue:
+      // Present only to say yes: a party is active unless a registration says otherwise.
+      if (value.is_boolean() && value.get<bool>()) return {};
+      return invalid_input("must be true when present");
     case FieldKind::kConsignee:
       if (value.is_string()) return check_field(FieldKind::kPartyId, value);
       return check_closed_object(value, {"name", "country"}, [](std::string_view name, const json& member) {
@@ -429,6 +434,7 @@ PartyRecord party_record_from(const Statement& statement) {
   for (const auto& role : object["roles"]) record.roles.add(*role_from(role.get_ref<const std::string&>()));
   if (auto wmi = object.find("wmi"); wmi != object.end())
     for (const auto& code : *wmi) record.wmi.push_back(code.get<std::string>());
+  record.revoked = object.contains("revoked");
   return record;
 }
 

@@ -105,6 +105,9 @@ struct PartyRecord {
   RoleSet roles;
   VerifierKey vkey;
   std::vector<std::string> wmi;
+  // A revoked party's statements are refused from its revocation on; those
+  // recorded before it stand. A later registration without it reinstates.
+  bool revoked = false;
 };
 
 // Reads the party record out of a checked `party` statement.

@@ -9,7 +9,6 @@
 namespace vinledger {
 namespace {
 
-constexpr std::size_t kMaxDecimalDigits = 20;  // 2^64 - 1 has 20 digits
 
 std::string line_label(std::size_t number, std::string_view what) {
   return "checkpoint line " + std::to_string(number) + " (" + std::string(what) + ")";
@@ -32,22 +31,8 @@ Result<std::vector<std::string_view>> split_body_lines(std::string_view body) {
   return lines;
 }
 
-// ASCII decimal, no sign, no leading zeros (except "0"), at most 2^64 - 1.
-std::optional<std::uint64_t> parse_decimal(std::string_view text) {
-  if (text.empty() || text.size() > kMaxDecimalDigits) return std::nullopt;
-  if (text.size() > 1 && text[0] == '0') return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 Result<std::uint64_t> parse_size_line(std::string_view line) {
-  const std::optional<std::uint64_t> size = parse_decimal(line);
+  const std::optional<std::uint64_t> size = parse_strict_decimal(line);
   if (!size) {
     return invalid_input(line_label(2, "tree size") +
                          ": expected a decimal number with no sign or leading zeros, at most 2^64 - 1");

@@ -1,6 +1,8 @@
 #include "vinledger/encoding.h"
 
 #include <array>
+#include <cstdint>
+#include <cstdio>
 
 namespace vinledger {
 namespace {
@@ -95,6 +97,39 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
     if (!decode_group(group, data_chars, out)) return std::nullopt;
   }
   return out;
+}
+
+std::string hex32_encode(std::uint32_t value) {
+  char buffer[9];
+  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<unsigned>(value));
+  return buffer;
+}
+
+std::optional<std::uint32_t> hex32_decode(std::string_view hex) {
+  if (hex.size() != 8) return std::nullopt;
+  std::uint32_t value = 0;
+  for (char c : hex) {
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    if (digit < 0) return std::nullopt;
+    value = value << 4 | static_cast<std::uint32_t>(digit);
+  }
+  return value;
+}
+
+std::optional<std::uint64_t> parse_strict_decimal(std::string_view text) {
+  constexpr std::size_t kMaxDigits = 20;  // 2^64 - 1 has 20 digits
+  if (text.empty() || text.size() > kMaxDigits) return std::nullopt;
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 }  // namespace vinledger

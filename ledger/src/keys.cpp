@@ -25,7 +25,6 @@
 namespace vinledger {
 namespace {
 
-constexpr std::size_t kKeyHashHexDigits = 8;
 // A PEM Ed25519 key is about 120 bytes; anything far larger is not a key file
 // and is not worth reading into memory.
 constexpr off_t kMaxKeyFileBytes = 64 * 1024;
@@ -120,27 +119,6 @@ std::string quoted_for_message(std::string_view text) {
   if (text.size() > kMaxShown) out += "...";
   out += "\"";
   return out;
-}
-
-std::string key_hash_hex(std::uint32_t key_id) {
-  char buffer[kKeyHashHexDigits + 1];
-  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<unsigned>(key_id));
-  return buffer;
-}
-
-// Exactly 8 lowercase hex digits: the spec writes hex in lowercase, and a
-// verifier key compares by its text, so a second spelling must not parse.
-std::optional<std::uint32_t> parse_key_hash(std::string_view hex) {
-  if (hex.size() != kKeyHashHexDigits) return std::nullopt;
-  std::uint32_t value = 0;
-  for (char c : hex) {
-    int digit = -1;
-    if (c >= '0' && c <= '9') digit = c - '0';
-    if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-    if (digit < 0) return std::nullopt;
-    value = value << 4 | static_cast<std::uint32_t>(digit);
-  }
-  return value;
 }
 
 std::string_view as_chars(std::span<const std::uint8_t> bytes) {
@@ -421,7 +399,7 @@ Result<VerifierKey> VerifierKey::parse(std::string_view text) {
   const std::string_view key_base64 = text.substr(second_plus + 1);
 
   if (std::optional<std::string> problem = key_name_problem(name)) return invalid_input(*problem);
-  const std::optional<std::uint32_t> key_id = parse_key_hash(hash_hex);
+  const std::optional<std::uint32_t> key_id = hex32_decode(hash_hex);
   if (!key_id) return invalid_input("key hash " + quoted_for_message(hash_hex) + " is not 8 lowercase hex digits");
 
   const std::optional<std::vector<std::uint8_t>> key_data = base64_decode(key_base64);
@@ -441,8 +419,8 @@ Result<VerifierKey> VerifierKey::parse(std::string_view text) {
 
   const std::uint32_t expected = key_id_for(name, public_key);
   if (*key_id != expected) {
-    return invalid_input("key hash " + key_hash_hex(*key_id) + " does not match name and key (expected " +
-                         key_hash_hex(expected) + ")");
+    return invalid_input("key hash " + hex32_encode(*key_id) + " does not match name and key (expected " +
+                         hex32_encode(expected) + ")");
   }
   return from_public_key(std::string(name), public_key);
 }
@@ -455,7 +433,7 @@ VerifierKey VerifierKey::from_public_key(std::string name, const PublicKeyBytes&
   impl->pkey = ed25519_public_pkey(key);
   std::vector<std::uint8_t> key_data{kEd25519SignatureType};
   key_data.insert(key_data.end(), key.begin(), key.end());
-  impl->text = name + "+" + key_hash_hex(impl->key_id) + "+" + base64_encode(key_data);
+  impl->text = name + "+" + hex32_encode(impl->key_id) + "+" + base64_encode(key_data);
   impl->name = std::move(name);
   return VerifierKey(std::move(impl));
 }

@@ -18,7 +18,6 @@ constexpr std::string_view kSignaturePrefix = "\xE2\x80\x94 ";
 constexpr std::size_t kKeyIdBytes = 4;
 constexpr std::size_t kTimestampBytes = 8;
 constexpr std::size_t kEd25519SignatureBytes = 64;
-constexpr std::size_t kKeyIdHexDigits = 8;
 
 // ---- Small text helpers ----------------------------------------------------
 
@@ -64,12 +63,6 @@ std::string line_label(std::size_t line_number) { return "line " + std::to_strin
 std::string byte_label(unsigned char byte) {
   char buffer[8];
   std::snprintf(buffer, sizeof buffer, "0x%02x", byte);
-  return buffer;
-}
-
-std::string key_id_hex(std::uint32_t key_id) {
-  char buffer[kKeyIdHexDigits + 1];
-  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<unsigned>(key_id));
   return buffer;
 }
 
@@ -205,7 +198,7 @@ std::uint32_t trusted_key_id(const TrustedKey& key) {
 }
 
 std::string key_label(std::string_view name, std::uint32_t key_id) {
-  return std::string(name) + "+" + key_id_hex(key_id);
+  return std::string(name) + "+" + hex32_encode(key_id);
 }
 
 std::vector<const TrustedKey*> keys_matching(std::span<const TrustedKey> trusted, const NoteSignature& signature) {
@@ -250,19 +243,6 @@ struct VkeyParts {
   std::string_view key_id_hex;
   std::vector<std::uint8_t> key_data;  // type byte || public key
 };
-
-std::optional<std::uint32_t> parse_key_id_hex(std::string_view hex) {
-  if (hex.size() != kKeyIdHexDigits) return std::nullopt;
-  std::uint32_t value = 0;
-  for (char c : hex) {
-    int digit = -1;
-    if (c >= '0' && c <= '9') digit = c - '0';
-    if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-    if (digit < 0) return std::nullopt;
-    value = value << 4 | static_cast<std::uint32_t>(digit);
-  }
-  return value;
-}
 
 Result<VkeyParts> split_vkey(std::string_view text) {
   const std::size_t first_plus = text.find('+');
@@ -359,7 +339,7 @@ struct CosignerKey::Impl {
         ed25519(VerifierKey::from_public_key(name, key)) {
     std::vector<std::uint8_t> key_data{kCosignatureV1SignatureType};
     key_data.insert(key_data.end(), key.begin(), key.end());
-    text = name + "+" + key_id_hex(key_id) + "+" + base64_encode(key_data);
+    text = name + "+" + hex32_encode(key_id) + "+" + base64_encode(key_data);
   }
 
   std::string name;
@@ -378,7 +358,7 @@ Result<CosignerKey> CosignerKey::parse(std::string_view text) {
     return invalid_input("key name " + quoted_for_message(parts->name) +
                          " is empty or contains a space, '+' or a control character");
   }
-  const std::optional<std::uint32_t> key_id = parse_key_id_hex(parts->key_id_hex);
+  const std::optional<std::uint32_t> key_id = hex32_decode(parts->key_id_hex);
   if (!key_id) {
     return invalid_input("key id " + quoted_for_message(parts->key_id_hex) + " is not 8 lowercase hex digits");
   }
@@ -394,8 +374,8 @@ Result<CosignerKey> CosignerKey::parse(std::string_view text) {
   std::copy(parts->key_data.begin() + 1, parts->key_data.end(), public_key.begin());
   const std::uint32_t expected = cosigner_key_id_for(parts->name, public_key);
   if (*key_id != expected) {
-    return invalid_input("key id " + key_id_hex(*key_id) + " does not match name and key (expected " +
-                         key_id_hex(expected) + ")");
+    return invalid_input("key id " + hex32_encode(*key_id) + " does not match name and key (expected " +
+                         hex32_encode(expected) + ")");
   }
   return from_public_key(std::string(parts->name), public_key);
 }

@@ -47,20 +47,6 @@ class LineCursor {
   std::size_t line_number_ = 0;
 };
 
-// ASCII decimal, no sign, no leading zeros (except "0"), at most 2^64 - 1.
-std::optional<std::uint64_t> parse_decimal(std::string_view text) {
-  if (text.empty() || text.size() > kMaxDecimalDigits) return std::nullopt;
-  if (text.size() > 1 && text[0] == '0') return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 Result<std::string_view> expect_line(LineCursor& lines, std::string_view what) {
   std::optional<std::string_view> line = lines.next();
   if (!line) {
@@ -99,7 +85,7 @@ Result<std::uint64_t> parse_index(std::string_view line, std::size_t line_number
     return invalid_input(line_label(line_number) + ": expected \"index <n>\"" +
                          (line_number == 2 ? " or \"extra <base64>\"" : ""));
   }
-  const std::optional<std::uint64_t> index = parse_decimal(line.substr(kIndexPrefix.size()));
+  const std::optional<std::uint64_t> index = parse_strict_decimal(line.substr(kIndexPrefix.size()));
   if (!index) {
     return invalid_input(line_label(line_number) +
                          ": index must be a decimal number with no sign or leading zeros, at most 2^64 - 1");

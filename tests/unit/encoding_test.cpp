@@ -106,3 +106,23 @@ TEST_CASE("base64_decode accepts exactly what base64_encode produces", "[encodin
 }
 
 }  // namespace vinledger
+
+TEST_CASE("hex32 takes exactly 8 lowercase hex digits, both ways", "[encoding]") {
+  CHECK(vinledger::hex32_encode(0x0a1b2c3d) == "0a1b2c3d");
+  CHECK(vinledger::hex32_decode("0a1b2c3d") == 0x0a1b2c3du);
+  CHECK(vinledger::hex32_decode("ffffffff") == 0xffffffffu);
+  for (const char* bad : {"0A1B2C3D", "0a1b2c3", "0a1b2c3d0", "", "0a1b2c3g", " a1b2c3d"}) {
+    INFO(bad);
+    CHECK_FALSE(vinledger::hex32_decode(bad));
+  }
+}
+
+TEST_CASE("strict decimals: digits only, no leading zeros, within 64 bits", "[encoding]") {
+  CHECK(vinledger::parse_strict_decimal("0") == 0u);
+  CHECK(vinledger::parse_strict_decimal("1000006") == 1000006u);
+  CHECK(vinledger::parse_strict_decimal("18446744073709551615") == UINT64_MAX);
+  for (const char* bad : {"", "01", "-1", "+1", "1 ", "18446744073709551616", "99999999999999999999", "1e3", "0x10"}) {
+    INFO(bad);
+    CHECK_FALSE(vinledger::parse_strict_decimal(bad));
+  }
+}

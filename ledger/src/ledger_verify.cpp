@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "ledger_impl.h"
+#include "party_registry.h"
 #include "ordered_pipeline.h"
 #include "vinledger/entry.h"
 #include "vinledger/ledger.h"
@@ -148,21 +149,12 @@ class VehicleReader {
 };
 
 Result<PartyHistory> load_party_history(Store& store) {
-  auto cursor = store.scan_parties();
-  if (!cursor) return std::unexpected(cursor.error());
   PartyHistory history;
-  StoredEntry row;
-  for (;;) {
-    auto more = cursor->next(row);
-    if (!more) return std::unexpected(more.error());
-    if (!*more) break;
-    auto entry = parse_entry_leaf(row.leaf);
-    if (!entry) return damaged(row.seq, entry.error().message);
-    auto statement = statement_from_json(std::move(entry->statement));
-    if (!statement || statement->type != StatementType::kParty)
-      return damaged(row.seq, "it does not hold a valid party statement");
-    history.add(party_record_from(*statement), row.seq);
-  }
+  auto loaded = for_each_party_record(store, [&](PartyRecord record, std::int64_t seq) -> Status {
+    history.add(std::move(record), seq);
+    return {};
+  });
+  if (!loaded) return std::unexpected(loaded.error());
   return history;
 }
 

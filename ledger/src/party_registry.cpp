@@ -15,22 +15,30 @@ std::unexpected<Error> damaged(std::int64_t seq, const std::string& why) {
 PartyRegistry::PartyRegistry()
     : parties_(std::make_shared<std::map<std::string, RegisteredParty, std::less<>>>()) {}
 
-Result<PartyRegistry> PartyRegistry::load(Store& store) {
+Status for_each_party_record(Store& store, const std::function<Status(PartyRecord, std::int64_t seq)>& each) {
   auto cursor = store.scan_parties();
   if (!cursor) return std::unexpected(cursor.error());
-  PartyRegistry registry;
   StoredEntry row;
   for (;;) {
     auto more = cursor->next(row);
     if (!more) return std::unexpected(more.error());
-    if (!*more) break;
+    if (!*more) return {};
     auto entry = parse_entry_leaf(row.leaf);
     if (!entry) return damaged(row.seq, entry.error().message);
     auto statement = statement_from_json(std::move(entry->statement));
     if (!statement || statement->type != StatementType::kParty)
       return damaged(row.seq, "it does not hold a valid party statement");
-    registry.apply(party_record_from(*statement), row.seq);
+    if (auto ok = each(party_record_from(*statement), row.seq); !ok) return ok;
   }
+}
+
+Result<PartyRegistry> PartyRegistry::load(Store& store) {
+  PartyRegistry registry;
+  auto loaded = for_each_party_record(store, [&](PartyRecord record, std::int64_t seq) -> Status {
+    registry.apply(std::move(record), seq);
+    return {};
+  });
+  if (!loaded) return std::unexpected(loaded.error());
   return registry;
 }
 

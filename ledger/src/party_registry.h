@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,11 @@ struct RegisteredParty {
 // An immutable view of the registry that worker threads can read while the
 // main thread moves on.
 using PartySnapshot = std::shared_ptr<const std::map<std::string, RegisteredParty, std::less<>>>;
+
+// Calls `each` with every party registration in seq order. A party entry
+// that does not hold a valid party statement is a storage error (the audit
+// names it); so is an error `each` returns.
+Status for_each_party_record(Store& store, const std::function<Status(PartyRecord, std::int64_t seq)>& each);
 
 class PartyRegistry {
  public:

@@ -92,6 +92,10 @@ int run_verify_bundle(Context& context) {
     }
     std::cout << "\n";
     print_vehicle_report(report, settings.reference);
+    // What a bundle cannot show (docs/format.md): a note for people only.
+    std::cerr << "vinledger: the bundle shows VIN " << verified->vin << " up to seq " << verified->events.back().seq
+              << "; entries recorded after it (up to the checkpoint's size " << checkpoint.size
+              << ") cannot be excluded by a bundle\n";
   }
   return any_at_or_above(report.findings, settings.fail_on) ? kExitFindings : kExitOk;
 }

@@ -25,11 +25,12 @@ Refusal refused(std::string item, std::string reason) {
 std::string hash_text(const std::optional<Hash>& hash) { return hash ? to_hex(*hash) : "null"; }
 std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
 
-// "tlog-proof line 4: why" becomes item "<name> line 4", reason "why".
+// "tlog-proof line 4: why" becomes item "<name> line 4", reason "why"
+// (and "tlog-proof checkpoint (from line 6): why" likewise).
 Refusal proof_refused(const std::string& name, const std::string& message) {
-  constexpr std::string_view kTool = "tlog-proof ", kLine = "tlog-proof line ";
+  constexpr std::string_view kTool = "tlog-proof ";
   const std::size_t colon = message.find(": ");
-  if (message.rfind(kLine, 0) == 0 && colon != std::string::npos)
+  if (message.rfind(kTool, 0) == 0 && colon != std::string::npos)
     return refused(name + " " + message.substr(kTool.size(), colon - kTool.size()), message.substr(colon + 2));
   return refused(name, message);
 }

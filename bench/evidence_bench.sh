@@ -48,8 +48,8 @@ hyperfine -N --warmup 3 --runs 30 --export-json prove-covered.json \
 hyperfine -N --warmup 3 --runs 30 --export-json prove20-covered.json \
   "$vinledger --db cp.db prove $vin20 --out b20.json"
 # Each run starts from a ledger without a covering checkpoint: prove issues one.
-hyperfine -N --runs 10 --prepare "cp $base run.db" --export-json prove-issuing.json \
-  "$vinledger --db run.db --operator-key base.operator.key prove $vin6 --out b6.json"
+hyperfine -N --runs 10 --prepare "sh -c 'cp $base run.db; sync'" --export-json prove-issuing.json \
+  "$vinledger --db run.db prove $vin6 --operator-key base.operator.key --out b6.json"
 # Each run first appends one entry, so checkpoint signs a new tree head.
 hyperfine -N --warmup 2 --runs 20 --export-json checkpoint.json \
   --prepare "$vinledger --db cp.db record register --vin $vin20 --as bdealer --key bdealer.key --country JP --owner bench" \

@@ -91,5 +91,7 @@ int run_audit(Context& context);
 int run_verify(Context& context);
 int run_screen(Context& context);
 int run_checkpoint(Context& context);
+int run_prove(Context& context);
+int run_verify_bundle(Context& context);
 
 }  // namespace vinledger::cli

@@ -27,6 +27,9 @@ Commands:
                                                               custody and destination findings for one VIN
   screen [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
                                                               the same over every VIN, with a summary
+  prove VIN [--out FILE] [--operator-key FILE]                an evidence bundle for one VIN
+  verify-bundle FILE --log-key VKEY [--witness VKEY ... --min-witnesses K] [verify's options]
+                                                              check a bundle offline (no database)
 
 The database is --db, else $VINLEDGER_DB, else ./vinledger.db.
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage or input, 3 storage error.
@@ -39,7 +42,7 @@ const std::map<std::string, Runner>& commands() {
       {"init", run_init},       {"keygen", run_keygen},   {"party", run_party}, {"append", run_append},
       {"record", run_record},   {"sign", run_sign},       {"history", run_history}, {"audit", run_audit},
       {"verify", run_verify},   {"screen", run_screen},
-      {"checkpoint", run_checkpoint},
+      {"checkpoint", run_checkpoint}, {"prove", run_prove}, {"verify-bundle", run_verify_bundle},
   };
   return table;
 }

@@ -1,31 +1,10 @@
 // vinledger verify VIN [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
-#include <iostream>
-
 #include "command.h"
+#include "vehicle_report.h"
 #include "verification_options.h"
 #include "vinledger/vin.h"
 
 namespace vinledger::cli {
-namespace {
-
-// "Lexus, made in Japan (WMI JTJ)", from the WMI table.
-std::string vehicle_origin_text(const ReferenceData& reference, const std::string& vin) {
-  auto info = reference.wmi_of(vin);
-  const std::string wmi(vin_wmi(vin));
-  if (!info) return "WMI " + wmi + " is not in the WMI table";
-  std::string text = info->manufacturer.empty() ? std::string("unknown make") : info->manufacturer;
-  if (!info->country.empty()) text += ", made in " + info->country;
-  return text + " (WMI " + wmi + ")";
-}
-
-void print_report(const VehicleReport& report, const ReferenceData& reference) {
-  std::cout << "VIN " << report.vin << ": " << vehicle_origin_text(reference, report.vin) << "\n"
-            << report.entries << " entries, " << report.findings.size() << " finding(s)\n";
-  print_findings(std::cout, report.findings);
-  std::cout << "Verdict: " << verdict_for(report.findings).words << "\n";
-}
-
-}  // namespace
 
 int run_verify(Context& context) {
   cxxopts::Options options("vinledger verify", "Custody and destination findings for one VIN.");
@@ -46,13 +25,10 @@ int run_verify(Context& context) {
   if (!ledger) return fail(ledger.error());
   auto report = ledger->verify(*vin, settings.reference, settings.verify);
   if (!report) return fail(report.error());
-  if (context.json) {
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& finding : report->findings) findings.push_back(to_json(finding));
-    print_json({{"vin", report->vin}, {"findings", findings}});
-  } else {
-    print_report(*report, settings.reference);
-  }
+  if (context.json)
+    print_json(vehicle_report_json(*report));
+  else
+    print_vehicle_report(*report, settings.reference);
   return any_at_or_above(report->findings, settings.fail_on) ? kExitFindings : kExitOk;
 }
 

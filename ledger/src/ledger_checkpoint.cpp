@@ -5,7 +5,6 @@
 #include "vinledger/timestamp.h"
 
 namespace vinledger {
-namespace {
 
 Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row) {
   auto parsed = parse_unverified_checkpoint(row.note);
@@ -14,6 +13,8 @@ Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row) {
                          parsed.error().message + "); run `vinledger audit`");
   return IssuedCheckpoint{row.id, row.issued, std::move(parsed->checkpoint), row.note};
 }
+
+namespace {
 
 Result<PublicKeyBytes> operator_public_key(const PartyRegistry& parties) {
   const RegisteredParty* party = parties.find(parties.operator_id());

@@ -13,6 +13,10 @@
 
 namespace vinledger {
 
+// A recorded checkpoint as the ledger hands it out (ledger_checkpoint.cpp);
+// a note that no longer parses is a storage error.
+Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row);
+
 struct Ledger::Impl {
   std::unique_ptr<Store> store;
   LedgerSettings settings;

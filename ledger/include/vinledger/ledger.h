@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vinledger/bundle.h"
 #include "vinledger/checkpoint.h"
 #include "vinledger/finding.h"
 #include "vinledger/hash.h"
@@ -79,6 +80,17 @@ struct LedgerSettings {
   std::int64_t max_clock_skew_seconds = 300;
   // Worker threads for signature checks; 0 = one per hardware thread.
   unsigned threads = 0;
+  // For benchmarks only (the cost of the tree, bench/append_tree_bench.cpp):
+  // false appends entries without extending the Merkle tree, which leaves a
+  // ledger that audit, checkpoint and prove refuse. Never exposed by the CLI.
+  bool maintain_tree = true;
+};
+
+// An evidence bundle and the checkpoint its proofs are against.
+struct ProvedBundle {
+  Bundle bundle;
+  IssuedCheckpoint checkpoint;
+  bool issued_checkpoint = false;  // prove had to issue it
 };
 
 class Ledger {
@@ -132,6 +144,16 @@ class Ledger {
   Result<IssuedCheckpoint> checkpoint(const SigningKey& operator_key);
   // Every checkpoint the ledger issued, oldest first.
   Result<std::vector<IssuedCheckpoint>> checkpoints();
+
+  // An evidence bundle for `vin` (ledger_prove.cpp): its entries, the party
+  // entries they rely on (the registrations of every party its statements
+  // name, from each one's first up to the VIN's last entry, and the
+  // operator's, which signed them), each with an inclusion proof against
+  // the latest recorded checkpoint, all read in one snapshot. When that
+  // checkpoint does not cover the VIN's last entry, one is issued with
+  // `operator_key`; without a key that is invalid_input. not_found if the
+  // ledger has no entry for the VIN.
+  Result<ProvedBundle> prove(std::string_view vin, const SigningKey* operator_key);
 
   // Every registration of every party (what verification judges parties by).
   Result<PartyHistory> party_history();

@@ -1,0 +1,36 @@
+#include "vehicle_report.h"
+
+#include <iostream>
+
+#include "command.h"
+#include "vinledger/vin.h"
+
+namespace vinledger::cli {
+namespace {
+
+// "Lexus, made in Japan (WMI JTJ)", from the WMI table.
+std::string vehicle_origin_text(const ReferenceData& reference, const std::string& vin) {
+  auto info = reference.wmi_of(vin);
+  const std::string wmi(vin_wmi(vin));
+  if (!info) return "WMI " + wmi + " is not in the WMI table";
+  std::string text = info->manufacturer.empty() ? std::string("unknown make") : info->manufacturer;
+  if (!info->country.empty()) text += ", made in " + info->country;
+  return text + " (WMI " + wmi + ")";
+}
+
+}  // namespace
+
+void print_vehicle_report(const VehicleReport& report, const ReferenceData& reference) {
+  std::cout << "VIN " << report.vin << ": " << vehicle_origin_text(reference, report.vin) << "\n"
+            << report.entries << " entries, " << report.findings.size() << " finding(s)\n";
+  print_findings(std::cout, report.findings);
+  std::cout << "Verdict: " << verdict_for(report.findings).words << "\n";
+}
+
+nlohmann::json vehicle_report_json(const VehicleReport& report) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& finding : report.findings) findings.push_back(to_json(finding));
+  return {{"vin", report.vin}, {"findings", findings}};
+}
+
+}  // namespace vinledger::cli

@@ -1,0 +1,18 @@
+// How `verify` and `verify-bundle` print one vehicle's findings, so that a
+// bundle checked offline reads exactly like the ledger's own verification.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "vinledger/reference_data.h"
+#include "vinledger/verification.h"
+
+namespace vinledger::cli {
+
+// For people: the vehicle, its findings worst first, the verdict.
+void print_vehicle_report(const VehicleReport& report, const ReferenceData& reference);
+
+// The --json document: {"vin", "findings"}.
+nlohmann::json vehicle_report_json(const VehicleReport& report);
+
+}  // namespace vinledger::cli

@@ -1,0 +1,95 @@
+// Evidence bundles: one VIN's entries, the party entries its statements rely
+// on, and an RFC 6962 inclusion proof of each against one signed checkpoint,
+// in a JSON file anyone can check offline with nothing but the log's key:
+//   {"format": "vinledger-bundle/v1", "vin", "log_key",
+//    "entries": [{"entry", "tlog_proof"}], "parties": [{"entry", "tlog_proof"}]}
+// `entry` is the entry object exactly as hashed (its JCS bytes are the leaf),
+// `tlog_proof` the C2SP tlog-proof text for it. docs/format.md has the rules.
+//
+// Building a bundle needs the ledger (Ledger::prove); verifying one needs
+// nothing but the bundle and the keys the verifier trusts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "vinledger/checkpoint.h"
+#include "vinledger/keys.h"
+#include "vinledger/signed_note.h"
+#include "vinledger/verification.h"
+
+namespace vinledger {
+
+inline constexpr std::string_view kBundleFormat = "vinledger-bundle/v1";
+// A bundle of a vehicle with hundreds of events is well under a megabyte;
+// this bounds what a verifier reads.
+inline constexpr std::size_t kMaxBundleBytes = 64 * 1024 * 1024;
+
+// One proved entry.
+struct BundleItem {
+  nlohmann::json entry;    // the entry object, exactly as hashed
+  std::string tlog_proof;  // C2SP tlog-proof text: index, proof hashes, checkpoint
+};
+
+struct Bundle {
+  std::string vin;
+  std::string log_key;  // informational: a verifier trusts only the key it is given
+  std::vector<BundleItem> entries;  // the VIN's entries, in seq order
+  std::vector<BundleItem> parties;  // party entries, in seq order
+};
+
+nlohmann::json bundle_json(const Bundle& bundle);
+// The bundle file's text: bundle_json, indented, ending in a newline.
+std::string format_bundle(const Bundle& bundle);
+
+// What a verifier trusts: the log's key and, optionally, witnesses of which
+// at least `min_witnesses` must have cosigned the bundle's checkpoint.
+struct BundleTrust {
+  VerifierKey log_key;
+  std::vector<TrustedKey> witnesses;
+  std::size_t min_witnesses = 0;
+};
+
+struct VerifiedBundle {
+  std::string vin;
+  VerifiedCheckpoint checkpoint;
+  std::vector<VehicleEvent> events;  // the VIN's events, proved, in seq order
+  PartyHistory parties;              // the proved registrations
+  std::size_t party_entries = 0;
+};
+
+// Why a bundle was refused. `item` names the part of the file, e.g.
+// "entries[3].tlog_proof line 4", "parties[0].entry", "checkpoint".
+struct BundleFailure {
+  enum class Kind {
+    malformed,  // not a vinledger-bundle/v1 document at all (bad input)
+    integrity,  // a bundle, but something in it does not hold
+  };
+  Kind kind = Kind::integrity;
+  std::string item;
+  std::string reason;
+
+  std::string message() const { return item.empty() ? reason : item + ": " + reason; }
+};
+
+// Reads a bundle's shape, nothing verified: strict JSON, exactly the five
+// members with their types, items with exactly "entry" (an object) and
+// "tlog_proof" (a string). Anything else is Kind::malformed.
+std::expected<Bundle, BundleFailure> parse_bundle(std::string_view text);
+
+// Checks everything a bundle claims, trusting only `trust`: the format; that
+// every proof is against the same checkpoint, signed by the log key under its
+// origin (and cosigned by enough witnesses); every entry's leaf hash and
+// inclusion proof; the VIN's chain (vin_prev) from its first entry; each
+// party's chain of registrations from its first; every party entry signed by
+// the operator's key in force and every VIN statement by its actor's key in
+// force, both as registered in the bundle itself. Pure: no I/O.
+std::expected<VerifiedBundle, BundleFailure> verify_bundle(std::string_view text, const BundleTrust& trust);
+
+}  // namespace vinledger

@@ -1,0 +1,129 @@
+// Ledger::prove: an evidence bundle for one VIN (bundle.h), read in one
+// snapshot, its proofs against one recorded checkpoint.
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "ledger_impl.h"
+#include "merkle_tree.h"
+#include "vinledger/entry.h"
+#include "vinledger/ledger.h"
+#include "vinledger/tlog_proof.h"
+
+namespace vinledger {
+namespace {
+
+std::unexpected<Error> damaged(std::int64_t seq, const std::string& why) {
+  return storage_error("the ledger is damaged at entry " + std::to_string(seq) + " (" + why +
+                       "); run `vinledger audit`");
+}
+
+Status read_chain(Store& store, std::string_view chain, std::optional<std::int64_t> before,
+                  std::vector<StoredEntry>& rows) {
+  auto cursor = store.scan_chain(chain);
+  if (!cursor) return std::unexpected(cursor.error());
+  StoredEntry row;
+  for (;;) {
+    auto more = cursor->next(row);
+    if (!more) return std::unexpected(more.error());
+    if (!*more || (before && row.seq >= *before)) return {};
+    rows.push_back(std::move(row));
+  }
+}
+
+// The parties a VIN statement relies on: its actor and every party it names.
+void parties_named(const nlohmann::json& statement, std::set<std::string>& ids) {
+  for (const char* field : {"actor", "from", "to", "consignee"}) {
+    auto it = statement.find(field);
+    if (it != statement.end() && it->is_string()) ids.insert(it->get<std::string>());
+  }
+}
+
+Result<BundleItem> item_for(const StoredEntry& row, TiledMerkleTree& tree, const IssuedCheckpoint& checkpoint) {
+  auto parsed = parse_entry_leaf(row.leaf);
+  if (!parsed) return damaged(row.seq, parsed.error().message);
+  auto proof = tree.inclusion_proof(static_cast<std::uint64_t>(row.seq), checkpoint.checkpoint.size);
+  if (!proof) return std::unexpected(proof.error());
+  auto text = format_tlog_proof(TlogProof{{}, static_cast<std::uint64_t>(row.seq), std::move(*proof), checkpoint.note});
+  if (!text) return internal_error("cannot write the proof of entry " + std::to_string(row.seq) + ": " + text.error().message);
+  return BundleItem{entry_json(parsed->header, parsed->statement), std::move(*text)};
+}
+
+}  // namespace
+
+Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* operator_key) {
+  Store& store = *impl_->store;
+  auto log_key = this->log_key();
+  if (!log_key) return std::unexpected(log_key.error());
+  bool issued_now = false;
+  // At most twice: the second time a checkpoint covering the VIN exists.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (auto ok = store.begin_read(); !ok) return std::unexpected(ok.error());
+    std::int64_t last_seq = 0;
+    auto built = [&]() -> Result<std::optional<ProvedBundle>> {
+      std::vector<StoredEntry> vin_rows, party_rows;
+      if (auto ok = read_chain(store, vin, std::nullopt, vin_rows); !ok) return std::unexpected(ok.error());
+      if (vin_rows.empty()) return not_found("the ledger has no entries for VIN " + std::string(vin));
+      last_seq = vin_rows.back().seq;
+      auto latest = store.latest_checkpoint();
+      if (!latest) return std::unexpected(latest.error());
+      if (!*latest || (*latest)->size <= last_seq) return std::optional<ProvedBundle>{};
+
+      std::set<std::string> ids{impl_->parties.operator_id()};
+      for (const auto& row : vin_rows) {
+        auto parsed = parse_entry_leaf(row.leaf);
+        if (!parsed) return damaged(row.seq, parsed.error().message);
+        parties_named(parsed->statement, ids);
+      }
+      // Every registration that can be in force for one of the VIN's entries.
+      for (const auto& id : ids)
+        if (is_party_id(id))
+          if (auto ok = read_chain(store, party_chain(id), last_seq, party_rows); !ok) return std::unexpected(ok.error());
+      std::sort(party_rows.begin(), party_rows.end(),
+                [](const StoredEntry& a, const StoredEntry& b) { return a.seq < b.seq; });
+
+      auto issued = issued_from(**latest);
+      if (!issued) return std::unexpected(issued.error());
+      const IssuedCheckpoint& checkpoint = *issued;
+      auto tree_size = store.tree_size();
+      if (!tree_size) return std::unexpected(tree_size.error());
+      if (*tree_size < checkpoint.checkpoint.size)
+        return storage_error("the tree holds " + std::to_string(*tree_size) + " leaves, fewer than checkpoint #" +
+                             std::to_string(checkpoint.id) + "; run `vinledger audit`");
+      TiledMerkleTree tree(store, *tree_size);
+      // A bundle that cannot verify helps nobody: the tree must still give
+      // the checkpoint's root.
+      auto root = tree.root_at(checkpoint.checkpoint.size);
+      if (!root) return std::unexpected(root.error());
+      if (*root != checkpoint.checkpoint.root)
+        return storage_error("the tree no longer has the root of checkpoint #" + std::to_string(checkpoint.id) +
+                             "; run `vinledger audit`");
+
+      ProvedBundle proved{Bundle{std::string(vin), log_key->text(), {}, {}}, checkpoint, issued_now};
+      for (const auto& row : vin_rows) {
+        auto item = item_for(row, tree, checkpoint);
+        if (!item) return std::unexpected(item.error());
+        proved.bundle.entries.push_back(std::move(*item));
+      }
+      for (const auto& row : party_rows) {
+        auto item = item_for(row, tree, checkpoint);
+        if (!item) return std::unexpected(item.error());
+        proved.bundle.parties.push_back(std::move(*item));
+      }
+      return std::optional<ProvedBundle>(std::move(proved));
+    }();
+    store.rollback();  // ends the read snapshot
+    if (!built) return std::unexpected(built.error());
+    if (*built) return std::move(**built);
+    if (!operator_key)
+      return invalid_input("no checkpoint covers entry " + std::to_string(last_seq) + " (the last of VIN " +
+                           std::string(vin) +
+                           "), and prove needs the operator's key to issue one (--operator-key FILE)");
+    auto issued = checkpoint(*operator_key);
+    if (!issued) return std::unexpected(issued.error());
+    issued_now = true;
+  }
+  return internal_error("a checkpoint was issued but does not cover VIN " + std::string(vin));
+}
+
+}  // namespace vinledger

@@ -91,5 +91,7 @@ int run_audit(Context& context);
 int run_verify(Context& context);
 int run_screen(Context& context);
 int run_checkpoint(Context& context);
+int run_consistency(Context& context);
+int run_witness(Context& context);
 
 }  // namespace vinledger::cli

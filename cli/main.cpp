@@ -28,6 +28,12 @@ Commands:
   screen [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
                                                               the same over every VIN, with a summary
 
+  checkpoint [--operator-key FILE] [--cosigned FILE ...] [--list]
+                                                              a signed checkpoint of the whole ledger
+  consistency --from OLD_CHECKPOINT [--to NEW_CHECKPOINT]     consistency proof between two checkpoints
+  witness init --name NAME --key FILE --log-key VKEY --state DIR
+  witness cosign CHECKPOINT --state DIR [--proof FILE]        cosign if it extends what the witness saw
+
 The database is --db, else $VINLEDGER_DB, else ./vinledger.db.
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage or input, 3 storage error.
 )";
@@ -39,7 +45,7 @@ const std::map<std::string, Runner>& commands() {
       {"init", run_init},       {"keygen", run_keygen},   {"party", run_party}, {"append", run_append},
       {"record", run_record},   {"sign", run_sign},       {"history", run_history}, {"audit", run_audit},
       {"verify", run_verify},   {"screen", run_screen},
-      {"checkpoint", run_checkpoint},
+      {"checkpoint", run_checkpoint}, {"consistency", run_consistency}, {"witness", run_witness},
   };
   return table;
 }

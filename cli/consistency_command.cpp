@@ -75,15 +75,19 @@ int run_consistency(Context& context) {
 
   const std::uint64_t old_size = old_side->checkpoint.size;
   const std::uint64_t new_size = new_side->checkpoint.size;
+  auto size = ledger->size();
+  if (!size) return fail(size.error());
+  // A log shorter than a checkpoint it signed lost entries (the fresh
+  // checkpoint of a truncated log is smaller than the kept one).
+  for (const std::uint64_t covered : {old_size, new_size})
+    if (covered > static_cast<std::uint64_t>(*size))
+      return report_problem(context, *old_side, *new_side, "TRUNCATED",
+                            "a checkpoint covers " + std::to_string(covered) + " entries but the log now has only " +
+                                std::to_string(*size) + ": entries from seq " + std::to_string(*size) +
+                                " on were removed");
   if (old_size == 0 || old_size > new_size)
     return fail_usage(context, "--from must be a checkpoint of a non-empty tree no larger than --to (sizes " +
                                    std::to_string(old_size) + " and " + std::to_string(new_size) + ")");
-  auto size = ledger->size();
-  if (!size) return fail(size.error());
-  if (new_size > static_cast<std::uint64_t>(*size))
-    return report_problem(context, *old_side, *new_side, "TRUNCATED",
-                          "the checkpoint covers " + std::to_string(new_size) + " entries but the log has only " +
-                              std::to_string(*size));
   auto proof = ledger->consistency_proof(old_size, new_size);
   if (!proof) return fail(proof.error());
   // A proof between roots the log does not have would not verify: say why.

@@ -1,8 +1,9 @@
-// vinledger checkpoint [--operator-key FILE] [--list]
+// vinledger checkpoint [--operator-key FILE] [--cosigned FILE ...] [--list]
 #include <iostream>
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/witness.h"
 
 namespace vinledger::cli {
 namespace {
@@ -40,6 +41,8 @@ int run_checkpoint(Context& context) {
                            "Print a signed C2SP checkpoint of the whole ledger (recorded in the ledger), or list them.");
   options.add_options()
       ("operator-key", "the operator's private key file (default: beside the database)", cxxopts::value<std::string>())
+      ("cosigned", "merge the cosignatures of this copy of the checkpoint, as `witness cosign` printed it (repeatable)",
+       cxxopts::value<std::vector<std::string>>())
       ("list", "list every checkpoint the ledger issued instead");
   auto parsed = parse_options(options, context);
   if (!parsed.result) return parsed.exit_code;
@@ -56,6 +59,22 @@ int run_checkpoint(Context& context) {
   if (!key) return fail(key.error());
   auto issued = ledger->checkpoint(*key);
   if (!issued) return fail(issued.error());
+  if (args.count("cosigned")) {
+    // Cosigned copies are merged into what is printed, not stored: the
+    // ledger keeps what the operator signed; witnesses' copies are theirs.
+    const auto files = args["cosigned"].as<std::vector<std::string>>();
+    std::vector<std::string> copies;
+    for (const auto& file : files) {
+      auto copy = read_input_file(file, kMaxNoteBytes);
+      if (!copy) return fail(copy.error());
+      copies.push_back(std::move(*copy));
+    }
+    auto log_key = ledger->log_key();
+    if (!log_key) return fail(log_key.error());
+    auto merged = merge_cosignatures(issued->note, copies, files, *log_key);
+    if (!merged) return fail(merged.error());
+    issued->note = std::move(*merged);
+  }
   if (context.json)
     print_json(checkpoint_json(*issued));
   else

@@ -93,5 +93,7 @@ int run_screen(Context& context);
 int run_checkpoint(Context& context);
 int run_prove(Context& context);
 int run_verify_bundle(Context& context);
+int run_consistency(Context& context);
+int run_witness(Context& context);
 
 }  // namespace vinledger::cli

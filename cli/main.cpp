@@ -31,6 +31,12 @@ Commands:
   verify-bundle FILE --log-key VKEY [--witness VKEY ... --min-witnesses K] [verify's options]
                                                               check a bundle offline (no database)
 
+  checkpoint [--operator-key FILE] [--cosigned FILE ...] [--list]
+                                                              a signed checkpoint of the whole ledger
+  consistency --from OLD_CHECKPOINT [--to NEW_CHECKPOINT]     consistency proof between two checkpoints
+  witness init --name NAME --key FILE --log-key VKEY --state DIR
+  witness cosign CHECKPOINT --state DIR [--proof FILE]        cosign if it extends what the witness saw
+
 The database is --db, else $VINLEDGER_DB, else ./vinledger.db.
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage or input, 3 storage error.
 )";
@@ -43,6 +49,7 @@ const std::map<std::string, Runner>& commands() {
       {"record", run_record},   {"sign", run_sign},       {"history", run_history}, {"audit", run_audit},
       {"verify", run_verify},   {"screen", run_screen},
       {"checkpoint", run_checkpoint}, {"prove", run_prove}, {"verify-bundle", run_verify_bundle},
+      {"consistency", run_consistency}, {"witness", run_witness},
   };
   return table;
 }

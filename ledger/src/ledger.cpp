@@ -76,7 +76,7 @@ Result<Ledger> Ledger::create(const std::filesystem::path& path, const InitOptio
 }
 
 Result<Ledger> Ledger::open(const std::filesystem::path& path, LedgerSettings settings) {
-  auto store = Store::open(path, Store::OpenMode::kExisting);
+  auto store = Store::open(path, settings.read_only ? Store::OpenMode::kReadOnly : Store::OpenMode::kExisting);
   if (!store) return std::unexpected(store.error());
   auto origin = (*store)->meta(kOriginKey);
   if (!origin) return std::unexpected(origin.error());

@@ -66,6 +66,16 @@ struct ExternalCheckpoint {
   std::string note;
 };
 
+// An RFC 9162 consistency proof between two sizes of the log, with the
+// roots it joins, all read from one snapshot.
+struct ConsistencyProof {
+  std::uint64_t size1 = 0;
+  std::uint64_t size2 = 0;
+  Hash root1{};
+  Hash root2{};
+  std::vector<Hash> proof;
+};
+
 struct AuditReport {
   std::int64_t size = 0;
   std::optional<Hash> root;  // the Merkle root, once the ledger keeps a tree
@@ -80,6 +90,9 @@ struct LedgerSettings {
   std::int64_t max_clock_skew_seconds = 300;
   // Worker threads for signature checks; 0 = one per hardware thread.
   unsigned threads = 0;
+  // Opens the file read-only (no migration, no write ever): for a witness or
+  // auditor reading someone else's ledger.
+  bool read_only = false;
   // For benchmarks only (the cost of the tree, bench/append_tree_bench.cpp):
   // false appends entries without extending the Merkle tree, which leaves a
   // ledger that audit, checkpoint and prove refuse. Never exposed by the CLI.
@@ -154,6 +167,13 @@ class Ledger {
   // `operator_key`; without a key that is invalid_input. not_found if the
   // ledger has no entry for the VIN.
   Result<ProvedBundle> prove(std::string_view vin, const SigningKey* operator_key);
+  // Verifies that `signed_checkpoint` is a checkpoint of this log: this
+  // origin, signed by a key the operator had at some point (a checkpoint
+  // keeps the key it was signed with across rotations). invalid_input if not.
+  Result<Checkpoint> open_own_checkpoint(std::string_view signed_checkpoint);
+  // The consistency proof from size1 to size2 (0 < size1 <= size2 <= size),
+  // with the roots at both sizes (ledger_consistency.cpp).
+  Result<ConsistencyProof> consistency_proof(std::uint64_t size1, std::uint64_t size2);
 
   // Every registration of every party (what verification judges parties by).
   Result<PartyHistory> party_history();

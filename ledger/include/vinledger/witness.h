@@ -1,0 +1,105 @@
+// A witness: an auditor's or regulator's cosigner in the C2SP tlog-witness /
+// tlog-cosignature model. It remembers the latest checkpoint of one log it
+// cosigned, and cosigns a new checkpoint only if the log's signature holds
+// and a consistency proof shows the new tree extends the remembered one. Two
+// witnesses that cosigned different trees of one size have caught a fork;
+// one that is offered an older or rewritten tree refuses it.
+//
+// A witness lives in a directory:
+//   witness.json  its config: name, the log's verifier key, the private key
+//                 file, its cosigner key (written once by init)
+//   state.json    the latest checkpoint it cosigned, as the log signed it
+//   lock          flock'ed by cosign, so two cosigns never interleave
+//
+// Errors: invalid_input for what is malformed or not this log's checkpoint;
+// conflict when the witness refuses (an older checkpoint, another root at a
+// size it knows, a missing or bad proof): the CLI exits 1 for those; storage
+// when the state cannot be read or written. In every error the state is as
+// it was, and nothing was signed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vinledger/checkpoint.h"
+#include "vinledger/hash.h"
+#include "vinledger/keys.h"
+#include "vinledger/result.h"
+#include "vinledger/signed_note.h"
+
+namespace vinledger {
+
+struct WitnessConfig {
+  std::string name;                 // the cosigner's key name (a schema-less URL, say)
+  VerifierKey log_key;              // the log's key; its name is the log's origin
+  std::filesystem::path key_file;   // the witness's private key (absolute)
+  CosignerKey cosigner_key;         // type 0x04 vkey of that key under `name`
+
+  const std::string& origin() const { return log_key.name(); }
+};
+
+struct WitnessSettings {
+  // Seconds since the epoch, the cosignature's timestamp.
+  std::function<std::int64_t()> clock;
+  // Runs after the new state is durable and before anything is signed.
+  // Tests make it fail to show a cosignature is never ahead of the state.
+  std::function<Status()> after_state_saved;
+};
+
+// Gives the consistency proof from the witness's size to the new one
+// (old_size > 0). not_found if there is none: the witness refuses then.
+using ProofSource = std::function<Result<std::vector<Hash>>(std::uint64_t old_size, std::uint64_t new_size)>;
+
+class Witness {
+ public:
+  // Creates `dir` (if needed) with the config and an empty state, refusing a
+  // directory that already holds a witness. The private key at `key_file` is
+  // used if it exists (mode 0600 required), else generated there.
+  static Result<WitnessConfig> init(const std::filesystem::path& dir, const std::string& name,
+                                    const std::filesystem::path& key_file, const VerifierKey& log_key);
+  static Result<Witness> open(const std::filesystem::path& dir, WitnessSettings settings = {});
+
+  Witness(Witness&&) noexcept;
+  Witness& operator=(Witness&&) noexcept;
+  ~Witness();
+
+  const WitnessConfig& config() const;
+
+  // The latest checkpoint this witness cosigned; nullopt before the first.
+  Result<std::optional<Checkpoint>> latest();
+
+  // Verifies `signed_checkpoint` (the log's signature, its origin), holds it
+  // to the latest cosigned checkpoint (same size: same root; larger: a proof
+  // from `proof` that verifies; smaller: refused), records it durably, and
+  // only then returns the note with this witness's cosignature added (any
+  // earlier cosignature of this key replaced; other signatures kept).
+  Result<std::string> cosign(std::string_view signed_checkpoint, const ProofSource& proof);
+
+ private:
+  struct Impl;
+  explicit Witness(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The proof text `consistency` prints and `witness cosign --proof` reads:
+// one standard base64 hash per line.
+std::string format_proof_lines(std::span<const Hash> proof);
+Result<std::vector<Hash>> parse_proof_lines(std::string_view text);
+
+// Merges the cosignatures of `cosigned` (copies of `signed_checkpoint` with
+// cosignature lines, as `witness cosign` prints them) into it. Each copy must
+// have the same body and a good signature by `log_key`; cosignatures are
+// taken once per (name, key id), first seen wins. Cosignatures are not
+// verified here (that takes the witnesses' keys: verify-bundle --witness).
+// `sources` names each copy in messages.
+Result<std::string> merge_cosignatures(std::string_view signed_checkpoint, std::span<const std::string> cosigned,
+                                       std::span<const std::string> sources, const VerifierKey& log_key);
+
+}  // namespace vinledger

@@ -228,8 +228,6 @@ TEST_CASE("the limit holds across block boundaries", "[line_reader]") {
   CHECK(static_cast<std::size_t>(in.tellg()) <= 2 * kBlock);
 }
 
-}  // namespace vinledger
-
 TEST_CASE("the read block size does not change the lines or the refusals", "[line_reader]") {
   const std::string input = "a\r\n\nbc\r\r\nde\rg\n12345\r\n123456\nlast\r";
   for (std::size_t block : {1, 2, 3, 5, 8, 64}) {
@@ -245,3 +243,5 @@ TEST_CASE("the read block size does not change the lines or the refusals", "[lin
     CHECK(reader.line_number() == 6);  // "123456" is one byte over
   }
 }
+
+}  // namespace vinledger

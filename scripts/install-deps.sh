@@ -10,6 +10,7 @@ packages=(
   libcxxopts-dev nlohmann-json3-dev   # command line, JSON
   catch2                              # unit and end-to-end tests (v2)
   sqlite3                             # the demo and tests edit a ledger by hand
+  clang-16 libclang-rt-16-dev         # libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

@@ -1,16 +1,15 @@
 #include "line_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace vinledger {
-namespace {
-constexpr std::size_t kBlockBytes = 1 << 20;
-}
 
-LineReader::LineReader(std::istream& in, std::size_t max_line_bytes) : in_(in), max_line_bytes_(max_line_bytes) {}
+LineReader::LineReader(std::istream& in, std::size_t max_line_bytes, std::size_t block_bytes)
+    : in_(in), max_line_bytes_(max_line_bytes), block_bytes_(std::max<std::size_t>(block_bytes, 1)) {}
 
 bool LineReader::refill() {
-  block_.resize(kBlockBytes);
+  block_.resize(block_bytes_);
   in_.read(block_.data(), static_cast<std::streamsize>(block_.size()));
   block_.resize(static_cast<std::size_t>(in_.gcount()));
   pos_ = 0;

@@ -18,7 +18,11 @@ struct InputLine {
 
 class LineReader {
  public:
-  LineReader(std::istream& in, std::size_t max_line_bytes);
+  static constexpr std::size_t kDefaultBlockBytes = 1 << 20;
+
+  // `block_bytes` (at least 1) is how much is read at a time; tests and the
+  // fuzz target make it tiny so that lines straddle blocks in short inputs.
+  LineReader(std::istream& in, std::size_t max_line_bytes, std::size_t block_bytes = kDefaultBlockBytes);
 
   // Fills `line` and returns true, or returns false at the end of input.
   // A line longer than the limit is an invalid_input error naming it.
@@ -32,6 +36,7 @@ class LineReader {
 
   std::istream& in_;
   std::size_t max_line_bytes_;
+  std::size_t block_bytes_;
   std::string block_;
   std::size_t pos_ = 0;
   std::int64_t line_number_ = 0;

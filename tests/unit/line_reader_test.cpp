@@ -14,8 +14,8 @@ namespace {
 
 using Catch::Matchers::Contains;
 
-// The reader's internal block size; lines around this offset cross a refill.
-constexpr std::size_t kBlock = std::size_t{1} << 20;
+// The reader's default block size; lines around this offset cross a refill.
+constexpr std::size_t kBlock = LineReader::kDefaultBlockBytes;
 
 // Reads every line of `input`, requiring success; checks the numbering.
 std::vector<std::string> read_all(const std::string& input, std::size_t max_line_bytes) {
@@ -226,6 +226,22 @@ TEST_CASE("the limit holds across block boundaries", "[line_reader]") {
   CHECK_FALSE(reader.next(line).has_value());
   CHECK_FALSE(in.eof());
   CHECK(static_cast<std::size_t>(in.tellg()) <= 2 * kBlock);
+}
+
+TEST_CASE("the read block size does not change the lines or the refusals", "[line_reader]") {
+  const std::string input = "a\r\n\nbc\r\r\nde\rg\n12345\r\n123456\nlast\r";
+  for (std::size_t block : {1, 2, 3, 5, 8, 64}) {
+    CAPTURE(block);
+    std::istringstream in(input);
+    LineReader reader(in, 5, block);
+    InputLine line;
+    std::vector<std::string> lines;
+    Result<bool> got = reader.next(line);
+    for (; got && *got; got = reader.next(line)) lines.push_back(line.text);
+    CHECK(lines == std::vector<std::string>{"a", "", "bc\r", "de\rg", "12345"});
+    REQUIRE(!got.has_value());
+    CHECK(reader.line_number() == 6);  // "123456" is one byte over
+  }
 }
 
 }  // namespace vinledger

@@ -15,8 +15,6 @@
 namespace vinledger {
 namespace {
 
-constexpr const char* kOriginKey = "origin";
-
 LedgerSettings with_defaults(LedgerSettings settings) {
   if (!settings.clock) settings.clock = now_seconds;
   return settings;
@@ -180,6 +178,16 @@ Result<AuditReport> Ledger::audit() {
   if (auto ok = impl_->store->begin_read(); !ok) return std::unexpected(ok.error());
   auto report = audit_ledger(*impl_->store, impl_->workers());
   impl_->store->rollback();  // ends the read snapshot
+  return report;
+}
+
+Result<AuditReport> Ledger::audit_file(const std::filesystem::path& path, LedgerSettings settings) {
+  auto store = Store::open(path, Store::OpenMode::kExisting);
+  if (!store) return std::unexpected(store.error());
+  ThreadPool pool(with_defaults(std::move(settings)).threads);
+  if (auto ok = (*store)->begin_read(); !ok) return std::unexpected(ok.error());
+  auto report = audit_ledger(**store, pool);
+  (*store)->rollback();  // ends the read snapshot
   return report;
 }
 

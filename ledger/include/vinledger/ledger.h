@@ -100,6 +100,10 @@ class Ledger {
   // Re-reads every entry and re-checks hashes, both chains, signatures (by
   // the key in force at each entry) and every lookup column.
   Result<AuditReport> audit();
+  // The same audit of the ledger at `path`, opened without `open`'s checks
+  // (its origin, its party entries), so that a damaged ledger is reported
+  // finding by finding instead of refused.
+  static Result<AuditReport> audit_file(const std::filesystem::path& path, LedgerSettings settings = {});
 
   // Every registration of every party (what verification judges parties by).
   Result<PartyHistory> party_history();

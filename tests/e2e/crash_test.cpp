@@ -31,6 +31,10 @@ using namespace vinledger::testing;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
+#ifndef VINLEDGER_CRASH_DEFAULT_BATCH
+#define VINLEDGER_CRASH_DEFAULT_BATCH 2000
+#endif
+
 namespace {
 
 constexpr const char* kRecordVin = "JTMHV05J0A0000001";  // check digit fixed below
@@ -115,7 +119,7 @@ class CrashHarness {
     base_.add_party("maker", "JP", "manufacturer", {"--wmi", "JTM"});
     auto key = vinledger::SigningKey::load(base_.key_of("maker"));
     REQUIRE(key);
-    batch_size_ = static_cast<long>(env_number("VINLEDGER_CRASH_BATCH", 2000) / 2 * 2);  // two entries a vehicle
+    batch_size_ = static_cast<long>(env_number("VINLEDGER_CRASH_BATCH", VINLEDGER_CRASH_DEFAULT_BATCH) / 2 * 2);  // two entries a vehicle
     write_file(base_dir_ / "batch.jsonl", signed_batch(*key, 1, batch_size_ / 2));
     write_file(base_dir_ / "next.jsonl", signed_batch(*key, 2, 2));
     for (long n = 0; n < batch_size_ / 2; ++n) batch_vins_.insert(vin_for(1, n));
@@ -248,7 +252,7 @@ class CrashHarness {
 
 }  // namespace
 
-TEST_CASE("SIGKILL at random moments during append and record: audit clean, all or nothing, nothing acknowledged lost",
+TEST_CASE("crash harness: SIGKILL at random moments during append and record: audit clean, all or nothing, nothing acknowledged lost",
           "[e2e][crash]") {
   const std::uint64_t trials = env_number("VINLEDGER_CRASH_TRIALS", 50);
   const std::uint64_t seed = env_number("VINLEDGER_CRASH_SEED", std::random_device{}());

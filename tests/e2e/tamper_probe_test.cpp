@@ -199,7 +199,7 @@ std::string describe(const std::vector<ExpectedFinding>& expected) {
 
 }  // namespace
 
-TEST_CASE("audit catches every generated tamper with the right code and seq", "[e2e][tamper]") {
+TEST_CASE("tamper probes: audit catches every generated tamper with the right code and seq", "[e2e][tamper]") {
   RealisticLedger base;
   ProbeSet set = generate_tamper_probes(base.ledger.db());
   INFO("tables with no oracle: write one in tamper_generator.cpp");
@@ -239,7 +239,7 @@ TEST_CASE("audit catches every generated tamper with the right code and seq", "[
 // checkpoint issued before the cut can show it (`audit --checkpoint`, to come).
 // This test pins the limit down; when the audit learns to catch it, move the
 // probe into the tally above.
-TEST_CASE("a consistent truncation (entries and tree both cut) needs a checkpoint to be seen", "[e2e][tamper]") {
+TEST_CASE("tamper probes: a consistent truncation (entries and tree both cut) needs a checkpoint to be seen", "[e2e][tamper]") {
   RealisticLedger base;
   TempDir dir;
   const auto db_path = dir / "ledger.db";

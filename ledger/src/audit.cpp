@@ -131,6 +131,11 @@ class Auditor {
     previous_hash_ = checked.recomputed_hash;
   }
 
+  // The seq the next entry would have: one past the last entry read.
+  std::int64_t next_seq() const { return expected_seq_; }
+  // The name of the operator's key in entry 0, if entry 0 is a sound self-registration.
+  const std::optional<std::string>& operator_key_name() const { return operator_key_name_; }
+
   AuditReport finish(std::int64_t size, std::optional<Hash> root) {
     return AuditReport{size, root, std::move(findings_)};
   }
@@ -193,7 +198,11 @@ class Auditor {
     const std::int64_t seq = checked.row.seq;
     const bool self_registration = seq == 0 && statement.type == StatementType::kParty &&
                                    statement.actor == statement.object["id"].get<std::string>();
-    if (self_registration) parties_.apply(party_record_from(statement), seq);
+    if (self_registration) {
+      PartyRecord record = party_record_from(statement);
+      operator_key_name_ = record.vkey.name();
+      parties_.apply(std::move(record), seq);
+    }
 
     const RegisteredParty* party = parties_.find(statement.actor);
     if (!party) {
@@ -223,6 +232,7 @@ class Auditor {
   }
 
   PartyRegistry parties_;
+  std::optional<std::string> operator_key_name_;
   std::int64_t expected_seq_ = 0;
   std::optional<Hash> previous_hash_;
   std::unordered_map<std::string, ChainHeadSeen> chain_heads_;
@@ -275,6 +285,46 @@ Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& 
   return roots;
 }
 
+// The tree is written in the same transaction as the entries, so a stored
+// tree with leaves beyond the last entry means entries were cut off the end:
+// the one edit that leaves every remaining entry and chain intact.
+Status check_truncation(Store& store, Auditor& auditor) {
+  auto tree_size = store.tree_size();
+  if (!tree_size) return std::unexpected(tree_size.error());
+  const auto stored = static_cast<std::int64_t>(*tree_size);
+  if (stored > auditor.next_seq())
+    auditor.report("TRUNCATED", auditor.next_seq(), std::nullopt,
+                   "the stored tree holds " + std::to_string(stored) + " leaves but the log ends before seq " +
+                       std::to_string(auditor.next_seq()) + ": entries " + std::to_string(auditor.next_seq()) +
+                       " to " + std::to_string(stored - 1) + " are missing");
+  return {};
+}
+
+// Settings are not hashed, but the origin is named inside entry 0: the
+// operator's key carries it (checkpoints are signed under that name). Any
+// other setting is one vinledger never wrote.
+Status check_settings(Store& store, Auditor& auditor) {
+  auto settings = store.all_meta();
+  if (!settings) return std::unexpected(settings.error());
+  const std::optional<std::string>& named = auditor.operator_key_name();
+  bool has_origin = false;
+  for (const auto& [key, value] : *settings) {
+    if (key != kOriginKey) {
+      auditor.report("HASH_MISMATCH", std::nullopt, std::nullopt, "unknown setting '" + key + "' in meta");
+      continue;
+    }
+    has_origin = true;
+    if (named && value != *named)
+      auditor.report("HASH_MISMATCH", 0, std::nullopt,
+                     "the origin setting '" + value + "' is not the name of the operator's key in entry 0 ('" +
+                         *named + "')");
+  }
+  if (!has_origin)
+    auditor.report("HASH_MISMATCH", 0, std::nullopt,
+                   "the origin setting is missing" + (named ? " (entry 0 names the log '" + *named + "')" : std::string()));
+  return {};
+}
+
 }  // namespace
 
 Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::string& origin,
@@ -315,6 +365,8 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
     return std::unexpected(ok.error());
   if (auto ok = tree.finish(); !ok) return std::unexpected(ok.error());
   checkpoints.finish(tree.tree());
+  if (auto ok = check_truncation(store, auditor); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_settings(store, auditor); !ok) return std::unexpected(ok.error());
   if (auto ok = check_database_structure(store, auditor); !ok) return std::unexpected(ok.error());
   return auditor.finish(count, tree.root());
 }

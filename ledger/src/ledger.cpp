@@ -15,8 +15,6 @@
 namespace vinledger {
 namespace {
 
-constexpr const char* kOriginKey = "origin";
-
 LedgerSettings with_defaults(LedgerSettings settings) {
   if (!settings.clock) settings.clock = now_seconds;
   return settings;
@@ -180,6 +178,24 @@ Result<AuditReport> Ledger::audit(const std::vector<ExternalCheckpoint>& checkpo
   if (auto ok = impl_->store->begin_read(); !ok) return std::unexpected(ok.error());
   auto report = audit_ledger(*impl_->store, impl_->workers(), impl_->origin, checkpoints);
   impl_->store->rollback();  // ends the read snapshot
+  return report;
+}
+
+Result<AuditReport> Ledger::audit_file(const std::filesystem::path& path,
+                                       const std::vector<ExternalCheckpoint>& checkpoints, LedgerSettings settings) {
+  auto store = Store::open(path, Store::OpenMode::kExisting);
+  if (!store) return std::unexpected(store.error());
+  ThreadPool pool(with_defaults(std::move(settings)).threads);
+  if (auto ok = (*store)->begin_read(); !ok) return std::unexpected(ok.error());
+  // A missing origin is itself a finding (check_settings); checkpoints are
+  // then judged against the empty name, which none carries.
+  auto origin = (*store)->meta(kOriginKey);
+  if (!origin) {
+    (*store)->rollback();
+    return std::unexpected(origin.error());
+  }
+  auto report = audit_ledger(**store, pool, origin->value_or(""), checkpoints);
+  (*store)->rollback();  // ends the read snapshot
   return report;
 }
 

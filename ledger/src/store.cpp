@@ -209,6 +209,15 @@ Status Store::insert_meta(std::string_view key, std::string_view value) {
   });
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> Store::all_meta() {
+  return guarded("reading settings", [&]() -> Result<std::vector<std::pair<std::string, std::string>>> {
+    SQLite::Statement query(*db_, "SELECT key, value FROM meta ORDER BY key");
+    std::vector<std::pair<std::string, std::string>> rows;
+    while (query.executeStep()) rows.emplace_back(query.getColumn(0).getString(), query.getColumn(1).getString());
+    return rows;
+  });
+}
+
 Result<std::int64_t> Store::size() {
   return guarded("counting entries", [&]() -> Result<std::int64_t> {
     auto query = prepared(2, "SELECT coalesce(max(seq) + 1, 0) FROM entries");

@@ -24,6 +24,9 @@ namespace vinledger {
 
 class PreparedQuery;
 
+// The one setting in `meta`: the log's origin, fixed at init.
+inline constexpr const char* kOriginKey = "origin";
+
 // One row of `entries`: the hashed bytes and the lookup copies beside them.
 struct StoredEntry {
   std::int64_t seq = 0;
@@ -85,6 +88,8 @@ class Store : public TileStore {
 
   Result<std::optional<std::string>> meta(std::string_view key);
   Status insert_meta(std::string_view key, std::string_view value);
+  // Every setting, (key, value) in key order: what audit compares with the log.
+  Result<std::vector<std::pair<std::string, std::string>>> all_meta();
 
   Result<std::int64_t> size();
   Result<std::optional<ChainHead>> last_entry();

@@ -147,6 +147,12 @@ class Ledger {
   // A checkpoint that is not this log's (bad signature, other origin) is
   // invalid_input, naming its source.
   Result<AuditReport> audit(const std::vector<ExternalCheckpoint>& checkpoints = {});
+  // The same audit of the ledger at `path`, opened without `open`'s checks
+  // (its origin, its party entries), so that a damaged ledger is reported
+  // finding by finding instead of refused.
+  static Result<AuditReport> audit_file(const std::filesystem::path& path,
+                                        const std::vector<ExternalCheckpoint>& checkpoints = {},
+                                        LedgerSettings settings = {});
 
   // The log's verifier key: the operator's key in force, named by the origin.
   Result<VerifierKey> log_key();

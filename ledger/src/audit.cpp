@@ -253,6 +253,8 @@ Status check_database_structure(Store& store, Auditor& auditor) {
 // signed with the key in force when it was issued).
 Result<Checkpoint> open_with_operator_keys(std::string_view note, const std::string& origin,
                                            const std::vector<PublicKeyBytes>& operator_keys) {
+  // A damaged origin is reported by check_settings; no checkpoint opens under it.
+  if (!is_valid_key_name(origin)) return invalid_input("the ledger's origin setting is missing or invalid");
   Error last{ErrorKind::invalid_input, "the ledger has no operator key"};
   for (const auto& key : operator_keys) {
     auto opened = open_checkpoint(note, origin, VerifierKey::from_public_key(origin, key));
@@ -269,8 +271,16 @@ Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& 
   auto issued = store.checkpoints();
   if (!issued) return std::unexpected(issued.error());
   std::vector<ExpectedRoot> roots;
+  std::int64_t previous_size = -1;
   for (const auto& row : *issued) {
     const std::string label = "checkpoint #" + std::to_string(row.id) + " (issued " + row.issued + ")";
+    // The ledger records a checkpoint only for a longer log than the last
+    // one: rows out of that order were moved or copied.
+    if (row.size <= previous_size)
+      auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
+                     label + " covers " + std::to_string(row.size) + " entries, no more than the checkpoint recorded "
+                     "before it (" + std::to_string(previous_size) + "): checkpoint records were reordered or copied");
+    previous_size = row.size;
     auto opened = open_with_operator_keys(row.note, origin, hints.operator_keys());
     if (!opened) {
       auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,

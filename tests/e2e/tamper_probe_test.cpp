@@ -36,6 +36,7 @@ struct RealisticLedger {
   TempDir dir;
   CliLedger ledger{dir};
   std::int64_t size = 0;
+  std::filesystem::path kept_checkpoint;
 
   RealisticLedger() {
     ledger.load_scenario("real-case");
@@ -68,6 +69,16 @@ struct RealisticLedger {
                                 "--from", "maker", "--to", "maker", "--country", "JP", "--doc", "AFTER-ROTATION"});
     INFO(recorded.err);
     REQUIRE(recorded.exit_code == 0);
+    // Two checkpoints, so that the checkpoints table has rows to tamper
+    // with, and an auditor's copy of the last one.
+    REQUIRE(ledger.run({"checkpoint"}).exit_code == 0);
+    REQUIRE(ledger.run({"record", "transfer", "--vin", vin_for(1), "--as", "maker", "--key", new_key.string(), "--from",
+                        "maker", "--to", "maker", "--country", "JP", "--doc", "LAST"})
+                .exit_code == 0);
+    auto kept = ledger.run({"checkpoint"});
+    REQUIRE(kept.exit_code == 0);
+    kept_checkpoint = dir / "kept.checkpoint";
+    write_file(kept_checkpoint, kept.out);
     auto audit = ledger.run({"--json", "audit"});
     REQUIRE(audit.exit_code == 0);
     size = json::parse(audit.out)["size"].get<std::int64_t>();
@@ -234,25 +245,45 @@ TEST_CASE("tamper probes: audit catches every generated tamper with the right co
   CHECK(caught_count == static_cast<int>(set.probes.size()));
 }
 
-// The limit of an audit with nothing to compare against: entries cut off the
-// end with the tree cut to match leave a shorter, perfectly sound log. Only a
-// checkpoint issued before the cut can show it (`audit --checkpoint`, to come).
-// This test pins the limit down; when the audit learns to catch it, move the
-// probe into the tally above.
-TEST_CASE("tamper probes: a consistent truncation (entries and tree both cut) needs a checkpoint to be seen", "[e2e][tamper]") {
+// Entries cut off the end with the tree cut to match leave a shorter, sound
+// log: only a checkpoint issued before the cut shows it. The ledger's own
+// checkpoints do, unless they are cut too; then only one kept outside does.
+TEST_CASE("tamper probes: a consistent truncation (entries and tree both cut) is caught by checkpoints", "[e2e][tamper]") {
   RealisticLedger base;
   TempDir dir;
   const auto db_path = dir / "ledger.db";
   std::filesystem::copy_file(base.ledger.db(), db_path);
-  {
+  auto cut = [&](bool also_checkpoints) {
     SQLite::Database db(db_path, SQLite::OPEN_READWRITE);
     drop_triggers(db);
     db.exec("DELETE FROM entries WHERE seq = " + std::to_string(base.size - 1));
     db.exec("UPDATE tiles SET hashes = substr(hashes, 1, length(hashes) - 32) WHERE level = 0 AND idx = " +
             std::to_string((base.size - 1) / 256));
+    if (also_checkpoints) db.exec("DELETE FROM checkpoints WHERE size = " + std::to_string(base.size));
+  };
+  auto truncated_at = [](const json& report) {
+    for (const auto& finding : report["findings"])
+      if (finding["code"] == "TRUNCATED") return finding["seq"].get<std::int64_t>();
+    return std::int64_t{-1};
+  };
+
+  SECTION("the ledger's own checkpoint shows it") {
+    cut(false);
+    auto result = run_vinledger({"--db", db_path.string(), "--json", "audit"});
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 1);
+    CHECK(truncated_at(json::parse(result.out)) == base.size - 1);
   }
-  auto result = run_vinledger({"--db", db_path.string(), "--json", "audit"});
-  INFO(result.out << result.err);
-  CHECK(result.exit_code == 0);
-  CHECK(json::parse(result.out)["size"] == base.size - 1);
+  SECTION("with the checkpoint cut too, only the auditor's copy shows it") {
+    cut(true);
+    auto plain = run_vinledger({"--db", db_path.string(), "--json", "audit"});
+    INFO(plain.out << plain.err);
+    CHECK(plain.exit_code == 0);
+    CHECK(json::parse(plain.out)["size"] == base.size - 1);
+    auto against = run_vinledger(
+        {"--db", db_path.string(), "--json", "audit", "--checkpoint", base.kept_checkpoint.string()});
+    INFO(against.out << against.err);
+    CHECK(against.exit_code == 1);
+    CHECK(truncated_at(json::parse(against.out)) == base.size - 1);
+  }
 }

@@ -250,9 +250,16 @@ void add_table_probes(SQLite::Database& db, const Table& table, const Oracle& or
     set.not_covered.push_back(table.name + ": no rows yet, so no edit of it is probed");
     return;
   }
+  // A checkpoint record's id and issue time are bookkeeping outside the
+  // signed note, and a deleted record loses no evidence (the checkpoint was
+  // handed out; whoever holds it can `audit --checkpoint`): not probed, and
+  // said so in docs/reliability.md.
+  const bool checkpoints = table.name == "checkpoints";
+  if (checkpoints) set.not_covered.push_back("checkpoints: id and issued (unsigned bookkeeping), row deletion");
   for (std::size_t index : sample(db, table, rows, oracle)) {
     const Row row = rows[index];
-    for (const auto& column : table.columns)
+    for (const auto& column : table.columns) {
+      if (checkpoints && (column == "id" || column == "issued")) continue;
       set.probes.push_back({describe_key(table, row) + "." + column + " changed",
                             [table, row, column, oracle](SQLite::Database& copy) {
                               drop_triggers(copy);
@@ -271,9 +278,11 @@ void add_table_probes(SQLite::Database& db, const Table& table, const Oracle& or
                               }
                               throw std::runtime_error("no replacement value accepted for " + table.name + "." + column);
                             }});
+    }
   }
   const std::size_t middle = rows.size() / 2;
   for (std::size_t index : std::set<std::size_t>{middle, rows.size() - 1}) {
+    if (checkpoints) break;
     const bool last = index == rows.size() - 1;
     set.probes.push_back({describe_key(table, rows[index]) + " deleted",
                           [table, row = rows[index], last, oracle](SQLite::Database& copy) {

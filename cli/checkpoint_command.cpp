@@ -52,9 +52,7 @@ int run_checkpoint(Context& context) {
   if (!ledger) return fail(ledger.error());
   if (args.count("list")) return list_checkpoints(context, *ledger);
 
-  const std::filesystem::path key_path = args.count("operator-key")
-                                             ? std::filesystem::path(args["operator-key"].as<std::string>())
-                                             : default_operator_key_path(context.db);
+  const std::filesystem::path key_path = operator_key_path(args, context);
   auto key = SigningKey::load(key_path);
   if (!key) return fail(key.error());
   auto issued = ledger->checkpoint(*key);

@@ -62,9 +62,7 @@ int run_consistency(Context& context) {
   if (!old_side) return fail(old_side.error());
   Result<Side> new_side = [&]() -> Result<Side> {
     if (args.count("to")) return kept_checkpoint(*ledger, args["to"].as<std::string>());
-    const std::filesystem::path key_path = args.count("operator-key")
-                                               ? std::filesystem::path(args["operator-key"].as<std::string>())
-                                               : default_operator_key_path(context.db);
+    const std::filesystem::path key_path = operator_key_path(args, context);
     auto key = SigningKey::load(key_path);
     if (!key) return std::unexpected(key.error());
     auto issued = ledger->checkpoint(*key);

@@ -40,8 +40,7 @@ int run_init(Context& context) {
   if (std::filesystem::exists(context.db))
     return fail(Error{ErrorKind::invalid_input, "refusing to create " + context.db.string() + ": it already exists"});
 
-  const std::filesystem::path key_path = args.count("operator-key") ? std::filesystem::path(args["operator-key"].as<std::string>())
-                                                                    : default_operator_key_path(context.db);
+  const std::filesystem::path key_path = operator_key_path(args, context);
   auto key = operator_key(key_path);
   if (!key) return fail(key.error());
   InitOptions init{*origin, args["operator"].as<std::string>(),

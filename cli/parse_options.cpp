@@ -30,4 +30,9 @@ std::optional<std::string> required(const cxxopts::ParseResult& result, const Co
   return result[name].as<std::string>();
 }
 
+std::filesystem::path operator_key_path(const cxxopts::ParseResult& args, const Context& context) {
+  return args.count("operator-key") ? std::filesystem::path(args["operator-key"].as<std::string>())
+                                    : default_operator_key_path(context.db);
+}
+
 }  // namespace vinledger::cli

@@ -22,4 +22,7 @@ Parsed parse_options(cxxopts::Options& options, Context& context);
 // The value of a required option, or nullopt after printing a usage error.
 std::optional<std::string> required(const cxxopts::ParseResult& result, const Context& context, const char* name);
 
+// --operator-key if given, else the default path beside the database.
+std::filesystem::path operator_key_path(const cxxopts::ParseResult& args, const Context& context);
+
 }  // namespace vinledger::cli

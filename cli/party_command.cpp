@@ -47,8 +47,7 @@ int run_party_add(Context& context) {
 
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
-  const std::filesystem::path key_path = args.count("operator-key") ? std::filesystem::path(args["operator-key"].as<std::string>())
-                                                                    : default_operator_key_path(context.db);
+  const std::filesystem::path key_path = operator_key_path(args, context);
   auto key = SigningKey::load(key_path);
   if (!key) return fail(key.error());
 
@@ -88,8 +87,7 @@ int run_party_revoke(Context& context) {
     if (candidate.record.id == *id) party = &candidate;
   if (!party) return fail(Error{ErrorKind::invalid_input, "unknown party \"" + *id + "\""});
   if (party->record.revoked) return fail(Error{ErrorKind::invalid_input, "party \"" + *id + "\" is already revoked"});
-  const std::filesystem::path key_path = args.count("operator-key") ? std::filesystem::path(args["operator-key"].as<std::string>())
-                                                                    : default_operator_key_path(context.db);
+  const std::filesystem::path key_path = operator_key_path(args, context);
   auto key = SigningKey::load(key_path);
   if (!key) return fail(key.error());
 

@@ -173,9 +173,26 @@ class Auditor {
       report("CHAIN_BROKEN", seq, vin,
              "vin_prev is " + hex_or_null(header.vin_prev) + " but the previous entry of " + chain + " has hash " +
                  hex_or_null(expected_vin_prev));
+    check_signed_prev(statement, expected_vin_prev, seq, vin);
     check_columns(checked, chain, head.seq, vin);
     head = ChainHeadSeen{seq, checked.recomputed_hash};
     check_authenticity(checked, vin);
+  }
+
+  // The ledger appends a statement only when its signed prev is the chain's
+  // head, so every signed prev names the entry before it. An insider who
+  // rewrites an entry and recomputes every hash cannot re-sign the later
+  // statements that vouch for the old one.
+  void check_signed_prev(const Statement& statement, const std::optional<Hash>& chain_prev, std::int64_t seq,
+                         const std::optional<std::string>& vin) {
+    if (statement.prev.kind == PrevClaim::Kind::kAbsent) return;
+    const std::optional<Hash> signed_prev =
+        statement.prev.kind == PrevClaim::Kind::kHash ? std::optional<Hash>(statement.prev.hash) : std::nullopt;
+    if (signed_prev != chain_prev)
+      report("CHAIN_BROKEN", seq, vin,
+             "the statement's signed prev is " + hex_or_null(signed_prev) + " but the entry before it in " +
+                 statement.chain() + " has hash " + hex_or_null(chain_prev) +
+                 ": an earlier entry was rewritten after this party vouched for it");
   }
 
   void check_columns(const CheckedRow& checked, const std::string& chain, std::int64_t previous_seq,

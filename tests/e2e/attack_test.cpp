@@ -135,10 +135,11 @@ TEST_CASE("attack: an old entry edited and every hash and the whole tree recompu
   REQUIRE(witness.cosign(kept).exit_code == 0);
   const std::int64_t size = size_of(ledger);
 
-  // The operator backdates when it recorded the export (seq 6): its log time
-  // is signed by nobody but the hash chain, so nothing else betrays it.
+  // The operator backdates when it recorded the Lexus's last event, the ship
+  // leg (seq 7): its log time is signed by nobody but the hash chain, and no
+  // later statement vouches for it, so nothing in the ledger betrays it.
   rewrite_log(ledger.db(), size, [](std::int64_t seq, vinledger::ParsedEntry& entry) {
-    if (seq == 6) entry.header.recorded = "2020-01-01T00:00:00Z";
+    if (seq == 7) entry.header.recorded = "2020-01-01T00:00:00Z";
   });
   // The ledger is consistent in itself: a plain audit sees nothing wrong.
   audit(ledger, {}, 0);
@@ -165,6 +166,21 @@ TEST_CASE("attack: an old entry edited and every hash and the whole tree recompu
   CHECK(larger.err.find("not shown to extend") != std::string::npos);
   CHECK(larger.out.empty());
   CHECK(witness.digest() == before);
+}
+
+TEST_CASE("attack: a rewritten entry that a later statement vouched for is caught by a plain audit", "[attack]") {
+  TempDir dir;
+  CliLedger ledger(dir);
+  ledger.load_scenario("real-case");
+  const std::int64_t size = size_of(ledger);
+  // The export (seq 6) is followed by the carrier's ship leg (seq 7), whose
+  // signed prev names the export as it was: the carrier cannot be made to
+  // vouch for the rewritten one.
+  rewrite_log(ledger.db(), size, [](std::int64_t seq, vinledger::ParsedEntry& entry) {
+    if (seq == 6) entry.header.recorded = "2020-01-01T00:00:00Z";
+  });
+  const json report = audit(ledger, {}, 1);
+  CHECK(has_finding(report, "CHAIN_BROKEN", 7));
 }
 
 TEST_CASE("attack: the last entries deleted and the tree rebuilt", "[attack]") {

@@ -10,5 +10,8 @@ case ${1:-normal} in
   sanitize) dir=build-sanitize; options=(-DCMAKE_BUILD_TYPE=Debug -DVINLEDGER_SANITIZE=ON -DVINLEDGER_BENCH=OFF) ;;
   *) echo "usage: scripts/build.sh [normal|sanitize]" >&2; exit 2 ;;
 esac
+# A compiler cache, where the machine has one, makes rebuilds of several
+# checkouts cheap; CI's fresh machine has none and builds from scratch.
+if command -v ccache >/dev/null; then options+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 cmake -S . -B "$dir" "${options[@]}" >/dev/null
 cmake --build "$dir" -j "$(nproc)"

@@ -1,4 +1,4 @@
-// vinledger append FILE|-
+// vinledger append [--skip-recorded] FILE|-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -44,7 +44,8 @@ int run_append(Context& context) {
   cxxopts::Options options("vinledger append",
                            "Append signed statements, one JSON object per line, all or nothing.");
   options.positional_help("FILE|-");
-  options.add_options()("file", "the JSONL file, or - for standard input", cxxopts::value<std::string>());
+  options.add_options()("file", "the JSONL file, or - for standard input", cxxopts::value<std::string>())(
+      "skip-recorded", "skip statements the ledger already holds (a batch sent again) instead of refusing them");
   options.parse_positional({"file"});
   auto parsed = parse_options(options, context);
   if (!parsed.result) return parsed.exit_code;
@@ -63,14 +64,17 @@ int run_append(Context& context) {
   }
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
-  auto report = ledger->append(*input, *file == "-" ? "<stdin>" : *file);
+  AppendOptions append_options;
+  append_options.skip_recorded = parsed.result->count("skip-recorded") > 0;
+  auto report = ledger->append(*input, *file == "-" ? "<stdin>" : *file, append_options);
   if (!report) return fail(report.error());
   if (context.json) {
-    print_json({{"appended", report->count}, {"first_seq", report->first_seq}});
+    print_json({{"appended", report->count}, {"first_seq", report->first_seq}, {"skipped", report->skipped}});
   } else {
     std::cerr << "appended " << report->count << " statement" << (report->count == 1 ? "" : "s");
     if (report->count > 0)
       std::cerr << " (seq " << report->first_seq << ".." << report->first_seq + report->count - 1 << ")";
+    if (report->skipped > 0) std::cerr << "; skipped " << report->skipped << " already recorded";
     std::cerr << "\n";
   }
   return kExitOk;

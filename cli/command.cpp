@@ -29,6 +29,13 @@ void print_json(const nlohmann::json& document) { std::cout << document.dump() <
 
 Result<Ledger> open_ledger(const Context& context) { return Ledger::open(context.db); }
 
+Result<TimeZone> time_zone_of(const Context& context) {
+  if (context.tz.empty()) return TimeZone();
+  auto zone = TimeZone::locate(context.tz);
+  if (!zone) return std::unexpected(with_context(zone.error(), "--tz"));
+  return zone;
+}
+
 std::filesystem::path default_operator_key_path(const std::filesystem::path& db) {
   std::filesystem::path key = db;
   key.replace_extension(".operator.key");

@@ -13,6 +13,7 @@
 #include "vinledger/finding.h"
 #include "vinledger/ledger.h"
 #include "vinledger/result.h"
+#include "vinledger/time_zone.h"
 
 namespace vinledger::cli {
 
@@ -25,6 +26,7 @@ inline constexpr int kExitStorage = 3;
 struct Context {
   std::filesystem::path db;  // --db, else $VINLEDGER_DB, else ./vinledger.db
   bool json = false;         // --json: one JSON document on stdout
+  std::string tz;            // --tz: the IANA zone times are shown in for people (empty: UTC)
   std::string command;       // for messages and usage, e.g. "party add"
   std::vector<std::string> args;  // the command's own arguments (argv[0] = command)
 };
@@ -43,6 +45,9 @@ void print_json(const nlohmann::json& document);
 
 // Opens the ledger named by --db.
 Result<Ledger> open_ledger(const Context& context);
+
+// The zone of --tz (UTC when not given); an unknown name is invalid_input.
+Result<TimeZone> time_zone_of(const Context& context);
 
 // The operator key file's default path: beside the database.
 std::filesystem::path default_operator_key_path(const std::filesystem::path& db);
@@ -95,5 +100,6 @@ int run_prove(Context& context);
 int run_verify_bundle(Context& context);
 int run_consistency(Context& context);
 int run_witness(Context& context);
+int run_import(Context& context);
 
 }  // namespace vinledger::cli

@@ -3,7 +3,9 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/money.h"
 #include "vinledger/reference_data.h"
+#include "vinledger/time_zone.h"
 #include "vinledger/vin.h"
 
 namespace vinledger::cli {
@@ -20,7 +22,7 @@ std::string text_of(const nlohmann::json& statement, const char* field) {
   }
   if (it->is_object() && it->contains("name")) return (*it)["name"].get<std::string>() + " (" + (*it)["country"].get<std::string>() + ")";
   if (it->is_object() && it->contains("amount"))
-    return std::to_string((*it)["amount"].get<std::int64_t>()) + " " + (*it)["currency"].get<std::string>();
+    return format_money(Money{(*it)["amount"].get<std::int64_t>(), (*it)["currency"].get<std::string>()});
   return it->dump();
 }
 
@@ -44,6 +46,7 @@ std::string describe(const nlohmann::json& s) {
   if (type == "import") return "into " + text_of(s, "country") + " at " + text_of(s, "port") + ", doc " + text_of(s, "doc");
   if (type == "register") return "in " + text_of(s, "country") + " to " + text_of(s, "owner") + optional("plate", "plate");
   if (type == "destroy") return "in " + text_of(s, "country");
+  if (type == "void") return "withdraws " + text_of(s, "target").substr(0, 12) + ": " + text_of(s, "reason");
   return "";
 }
 
@@ -71,6 +74,8 @@ int run_history(Context& context) {
   auto vin = required(*parsed.result, context, "vin");
   if (!vin) return kExitBadInput;
   if (auto valid = validate_vin(*vin); !valid) return fail(with_context(valid.error(), "VIN " + *vin));
+  auto zone = time_zone_of(context);
+  if (!zone) return fail(zone.error());
 
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
@@ -78,7 +83,11 @@ int run_history(Context& context) {
   if (!entries) return fail(entries.error());
   if (context.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& entry : *entries) list.push_back({{"hash", to_hex(entry.hash)}, {"entry", entry.entry}});
+    for (const auto& entry : *entries) {
+      nlohmann::json withdrawn = nullptr;
+      if (entry.withdrawn) withdrawn = {{"by", entry.withdrawn->by}, {"reason", entry.withdrawn->reason}};
+      list.push_back({{"hash", to_hex(entry.hash)}, {"entry", entry.entry}, {"withdrawn", withdrawn}});
+    }
     print_json({{"vin", *vin}, {"entries", list}});
     return kExitOk;
   }
@@ -89,8 +98,13 @@ int run_history(Context& context) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& entry : *entries) {
     const auto& statement = entry.entry["statement"];
-    rows.push_back({std::to_string(entry.entry["seq"].get<std::int64_t>()), statement["time"], statement["type"],
-                    statement["actor"], describe(statement), to_hex(entry.hash).substr(0, 12)});
+    // Stored times parse (audit re-checks them); shown in --tz when given.
+    const std::string time = statement["time"].get<std::string>();
+    auto utc = parse_timestamp(time);
+    std::string what = describe(statement);
+    if (entry.withdrawn) what = "WITHDRAWN by seq " + std::to_string(entry.withdrawn->by) + ": " + what;
+    rows.push_back({std::to_string(entry.entry["seq"].get<std::int64_t>()), utc ? zone->format(*utc) : time,
+                    statement["type"], statement["actor"], what, to_hex(entry.hash).substr(0, 12)});
   }
   std::cout << "VIN " << *vin << made_by(*vin) << "\n";
   print_table(std::cout, {"SEQ", "TIME", "EVENT", "BY", "WHAT", "HASH"}, rows);

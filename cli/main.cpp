@@ -1,4 +1,4 @@
-// vinledger [--db PATH] [--json] COMMAND ...
+// vinledger [--db PATH] [--json] [--tz ZONE] COMMAND ...
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -11,16 +11,19 @@
 namespace vinledger::cli {
 namespace {
 
-constexpr const char* kUsage = R"(usage: vinledger [--db PATH] [--json] COMMAND ...
+constexpr const char* kUsage = R"(usage: vinledger [--db PATH] [--json] [--tz ZONE] COMMAND ...
 
 Commands:
   init --origin NAME [--operator ID] [--operator-key FILE]   create a ledger
   keygen --name NAME --out FILE                               write an Ed25519 key
   party add ID --name N --country CC --roles R,R --vkey VKEY [--wmi W,W] [--operator-key FILE]
   party list
-  append FILE|-                                               append signed statements (JSONL)
-  record TYPE --vin V --as PARTY --key FILE [--FIELD VALUE ...]
-  sign --key FILE [--link] FILE|-                             sign statements for bulk append
+  party revoke ID [--operator-key FILE]
+  append [--skip-recorded] FILE|-                             append signed statements (JSONL)
+  record TYPE --vin V [--as PARTY] --key FILE [--FIELD VALUE ...] [--unregistered] [--corrects HASH [--reason R]]
+  sign --key FILE [--link] [--unregistered] FILE|-            sign statements for bulk append
+  import --csv FILE --mapping FILE.json --key FILE [--check] [--unregistered] [--skip-recorded]
+                                                              record a CSV export's rows, all or nothing
   history VIN
   audit [--fail-on SEVERITY]                                  integrity of the whole ledger
   verify VIN [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
@@ -37,7 +40,8 @@ Commands:
   witness init --name NAME --key FILE --log-key VKEY --state DIR
   witness cosign CHECKPOINT --state DIR [--proof FILE]        cosign if it extends what the witness saw
 
-The database is --db, else $VINLEDGER_DB, else ./vinledger.db.
+The database is --db, else $VINLEDGER_DB, else ./vinledger.db. --tz shows times
+for people in an IANA time zone (e.g. Asia/Tokyo); the ledger keeps UTC.
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage or input, 3 storage error.
 )";
 
@@ -49,7 +53,7 @@ const std::map<std::string, Runner>& commands() {
       {"record", run_record},   {"sign", run_sign},       {"history", run_history}, {"audit", run_audit},
       {"verify", run_verify},   {"screen", run_screen},
       {"checkpoint", run_checkpoint}, {"prove", run_prove}, {"verify-bundle", run_verify_bundle},
-      {"consistency", run_consistency}, {"witness", run_witness},
+      {"consistency", run_consistency}, {"witness", run_witness}, {"import", run_import},
   };
   return table;
 }
@@ -76,6 +80,14 @@ int parse_global(int argc, char** argv, Context& context) {
       context.db = argv[++i];
     } else if (arg.rfind("--db=", 0) == 0) {
       context.db = arg.substr(5);
+    } else if (arg == "--tz") {
+      if (i + 1 >= argc) {
+        std::cerr << "vinledger: --tz needs an IANA time zone name (e.g. Asia/Tokyo)\n";
+        return kExitBadInput;
+      }
+      context.tz = argv[++i];
+    } else if (arg.rfind("--tz=", 0) == 0) {
+      context.tz = arg.substr(5);
     } else if (context.command.empty() && (arg == "--help" || arg == "-h")) {
       std::cout << kUsage;
       return -1;

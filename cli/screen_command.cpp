@@ -17,9 +17,9 @@ std::string counts_text(const std::array<std::int64_t, 5>& counts) {
   return text;
 }
 
-void print_summary(const ScreenSummary& summary, const VerifyOptions& options) {
+void print_summary(const ScreenSummary& summary, const VerifyOptions& options, const TimeZone& zone) {
   std::cout << "Screened " << summary.vehicles << " vehicle(s), " << summary.entries << " entries, as of "
-            << format_timestamp(options.as_of.seconds) << " (arrival window " << options.arrival_window_days
+            << zone.format(options.as_of) << " (arrival window " << options.arrival_window_days
             << " days)\n";
   auto by_worst = summary.vehicles_by_worst;
   std::cout << "Vehicles by worst finding: " << counts_text(by_worst) << " (info = clean)\n";
@@ -55,6 +55,8 @@ int run_screen(Context& context) {
   auto loaded = load_verification_settings(*parsed.result, context);
   if (!loaded.settings) return loaded.exit_code;
   const VerificationSettings& settings = *loaded.settings;
+  auto zone = time_zone_of(context);
+  if (!zone) return fail(zone.error());
 
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
@@ -81,7 +83,7 @@ int run_screen(Context& context) {
     document_summary["fail_on"] = to_string(settings.fail_on);
     std::cout << "],\"summary\":" << document_summary.dump() << "}\n";
   } else {
-    print_summary(*summary, settings.verify);
+    print_summary(*summary, settings.verify, *zone);
   }
   return failing ? kExitFindings : kExitOk;
 }

@@ -1,8 +1,10 @@
-// vinledger sign --key FILE [--link] FILE|-
+// vinledger sign --key FILE [--link] [--unregistered] FILE|-
 //
 // Signs statements for bulk submission: a party's own system writes
 // unsigned statements, signs them here with the party's key, and sends the
-// output to the operator, who runs `append`.
+// output to the operator, who runs `append`. What a statement must be before
+// it is signed (actor, UTC time, registered party ids) is the library's
+// Ledger::prepare_unsigned, as for `record`.
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -18,18 +20,20 @@ namespace {
 
 struct SignSettings {
   const SigningKey* key;
-  Ledger* ledger;  // set with --link: prev comes from the ledger's heads
+  Ledger* ledger;
+  bool link = false;  // prev comes from the ledger's heads
+  bool unregistered = false;
 };
 
 // Fills `time` and (with --link) `prev`, then signs. `linked` holds the
 // chains that already got a prev from this input: a later statement of the
 // same chain cannot know its predecessor's hash before it is appended.
 Result<std::string> sign_line(const std::string& text, const SignSettings& settings, std::set<std::string>& linked) {
-  auto object = parse_strict_json(text);
+  auto parsed = parse_strict_json(text);
+  if (!parsed) return std::unexpected(parsed.error());
+  auto object = settings.ledger->prepare_unsigned(std::move(*parsed), *settings.key, settings.unregistered);
   if (!object) return std::unexpected(object.error());
-  if (!object->is_object()) return invalid_input("a statement must be a JSON object");
-  if (!object->contains("time")) (*object)["time"] = format_timestamp(now_seconds());
-  if (settings.ledger && !object->contains("prev")) {
+  if (settings.link && !object->contains("prev")) {
     auto chain = chain_of(*object);
     if (!chain) return std::unexpected(chain.error());
     if (linked.insert(*chain).second) {
@@ -53,6 +57,7 @@ int run_sign(Context& context) {
   options.add_options()
       ("key", "the signing party's private key file", cxxopts::value<std::string>())
       ("link", "set prev of each chain's first statement to its head in the ledger (--db)")
+      ("unregistered", "allow from/to/consignee ids that are not registered parties")
       ("file", "unsigned statements, or - for standard input", cxxopts::value<std::string>());
   options.parse_positional({"file"});
   auto parsed = parse_options(options, context);
@@ -62,12 +67,9 @@ int run_sign(Context& context) {
   if (!key_file || !file) return kExitBadInput;
   auto key = SigningKey::load(*key_file);
   if (!key) return fail(key.error());
-  std::optional<Ledger> ledger;
-  if (parsed.result->count("link")) {
-    auto opened = open_ledger(context);
-    if (!opened) return fail(opened.error());
-    ledger = std::move(*opened);
-  }
+  // The registry says whose key this is and which party ids exist.
+  auto ledger = open_ledger(context);
+  if (!ledger) return fail(ledger.error());
 
   std::ifstream stream;
   std::istream* input = &std::cin;
@@ -77,7 +79,7 @@ int run_sign(Context& context) {
     input = &stream;
   }
   const std::string source = *file == "-" ? "<stdin>" : *file;
-  SignSettings settings{&*key, ledger ? &*ledger : nullptr};
+  SignSettings settings{&*key, &*ledger, parsed.result->count("link") > 0, parsed.result->count("unregistered") > 0};
   std::set<std::string> linked;
   std::string output, line;
   for (std::int64_t number = 1; std::getline(*input, line); ++number) {

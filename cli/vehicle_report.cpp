@@ -23,6 +23,11 @@ std::string vehicle_origin_text(const ReferenceData& reference, const std::strin
 void print_vehicle_report(const VehicleReport& report, const ReferenceData& reference) {
   std::cout << "VIN " << report.vin << ": " << vehicle_origin_text(reference, report.vin) << "\n"
             << report.entries << " entries, " << report.findings.size() << " finding(s)\n";
+  for (const auto& withdrawal : report.withdrawn) {
+    std::cout << "withdrawn: seq " << withdrawal.seq << " by seq " << withdrawal.by;
+    if (withdrawal.replaced_by) std::cout << ", replaced by seq " << *withdrawal.replaced_by;
+    std::cout << " (" << withdrawal.reason << ")\n";
+  }
   print_findings(std::cout, report.findings);
   std::cout << "Verdict: " << verdict_for(report.findings).words << "\n";
 }
@@ -30,7 +35,13 @@ void print_vehicle_report(const VehicleReport& report, const ReferenceData& refe
 nlohmann::json vehicle_report_json(const VehicleReport& report) {
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& finding : report.findings) findings.push_back(to_json(finding));
-  return {{"vin", report.vin}, {"findings", findings}};
+  nlohmann::json withdrawn = nlohmann::json::array();
+  for (const auto& withdrawal : report.withdrawn)
+    withdrawn.push_back({{"seq", withdrawal.seq},
+                         {"by", withdrawal.by},
+                         {"reason", withdrawal.reason},
+                         {"replaced_by", withdrawal.replaced_by ? nlohmann::json(*withdrawal.replaced_by) : nullptr}});
+  return {{"vin", report.vin}, {"findings", findings}, {"withdrawn", withdrawn}};
 }
 
 }  // namespace vinledger::cli

@@ -24,7 +24,7 @@ Result<ReferenceData> load_reference(const cxxopts::ParseResult& parsed) {
 }  // namespace
 
 void add_verification_options(cxxopts::Options& options) {
-  options.add_options()("as-of", "judge as of this date or time (RFC 3339 UTC, or YYYY-MM-DD); default now",
+  options.add_options()("as-of", "judge as of this date or time (RFC 3339 with any offset, or YYYY-MM-DD, UTC); default now",
                         cxxopts::value<std::string>())(
       "arrival-window", "days an export has to arrive at its destination (NO_ARRIVAL)",
       cxxopts::value<int>()->default_value("90"))(

@@ -75,8 +75,9 @@ int run_verify_bundle(Context& context) {
   const VerificationSettings& settings = *loaded.settings;
   if (!verified) return refuse(context, *file, verified.error());
 
-  VehicleReport report{verified->vin, static_cast<std::int64_t>(verified->events.size()), {}};
+  VehicleReport report{verified->vin, static_cast<std::int64_t>(verified->events.size()), {}, {}};
   report.findings = verify_vehicle(verified->vin, verified->events, verified->parties, settings.reference, settings.verify);
+  report.withdrawn = withdrawals(verified->events, verified->parties.operator_id());
   const Checkpoint& checkpoint = verified->checkpoint.checkpoint;
   nlohmann::json witnesses = nlohmann::json::array();
   for (const auto& cosignature : verified->checkpoint.cosignatures) witnesses.push_back(cosignature.name);

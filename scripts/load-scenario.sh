@@ -38,6 +38,6 @@ while IFS= read -r statement || [[ -n $statement ]]; do
   [[ -z $statement ]] && continue
   actor=$(field actor "$statement")
   printf '%s\n' "$statement" |
-    "$vinledger" --db "$db" sign --key "$keys/$actor.key" --link - |
+    "$vinledger" --db "$db" sign --key "$keys/$actor.key" --link --unregistered - |
     "$vinledger" --db "$db" append - 2>/dev/null
 done <"$scenario/statements.jsonl"

@@ -1,5 +1,6 @@
 #include "append.h"
 
+#include "corrections.h"
 #include "ordered_pipeline.h"
 #include "vinledger/entry.h"
 #include "vinledger/timestamp.h"
@@ -27,6 +28,12 @@ PreparedStatement prepare_statement(std::int64_t line, Statement statement, cons
   PreparedStatement item;
   item.line = line;
   item.statement_hash = sha256(statement.signed_message);
+  auto identity = event_identity(statement.object);
+  if (!identity) {
+    item.error = identity.error();
+    return item;
+  }
+  item.identity = std::move(*identity);
   item.statement = std::move(statement);
   if (auto party = parties->find(item.statement->actor); party != parties->end()) check_signature(item, party->second);
   return item;
@@ -43,8 +50,8 @@ PreparedStatement prepare_statement(std::int64_t line, std::string_view text, co
   return prepare_statement(line, std::move(*statement), parties);
 }
 
-Appender::Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings)
-    : store_(store), parties_(parties), settings_(settings) {}
+Appender::Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings, AppendOptions options)
+    : store_(store), parties_(parties), settings_(settings), options_(options) {}
 
 Status Appender::start() {
   auto last = store_.last_entry();
@@ -112,14 +119,58 @@ Status Appender::check_authentic(PreparedStatement& item, const Statement& state
   return {};
 }
 
-Result<std::optional<ChainHead>> Appender::check_prev(const PreparedStatement& item, const Statement& statement) {
-  auto head = store_.chain_head(statement.chain());
-  if (!head) return std::unexpected(head.error());
-  // A replay would also fail the prev check; name the real problem first.
+// A replay or a duplicate would also fail the prev check (its prev is an
+// older head); name the real problem first.
+Result<std::optional<std::string>> Appender::already_recorded(const PreparedStatement& item,
+                                                               const Statement& statement) {
   auto replayed = store_.seq_of_statement(item.statement_hash);
   if (!replayed) return std::unexpected(replayed.error());
-  if (*replayed) return invalid_input("replay of the statement already recorded at seq " + std::to_string(**replayed));
+  if (*replayed) return "replay of the statement already recorded at seq " + std::to_string(**replayed);
+  if (statement.type == StatementType::kParty) {
+    // A party's registrations repeat legitimately (a rotation back, a
+    // reinstatement): only one identical to the registration in force is
+    // the same event again.
+    auto head = store_.chain_head(statement.chain());
+    if (!head) return std::unexpected(head.error());
+    if (!*head) return std::optional<std::string>{};
+    auto row = store_.event_at((*head)->seq);
+    if (!row) return std::unexpected(row.error());
+    if (*row && (*row)->identity == item.identity.digest)
+      return "duplicate of seq " + std::to_string((*head)->seq) + ": " + item.identity.sameness +
+             " as the registration in force";
+    return std::optional<std::string>{};
+  }
+  auto earlier = store_.live_event(item.identity.digest);
+  if (!earlier) return std::unexpected(earlier.error());
+  if (*earlier) return "duplicate of seq " + std::to_string(**earlier) + ": " + item.identity.sameness;
+  return std::optional<std::string>{};
+}
 
+Result<std::int64_t> Appender::void_target(const Statement& statement) {
+  const auto target = void_target_of(statement.object);
+  if (!target) return internal_error("a void statement without a target");
+  // The target is an entry of the void's own VIN: its chain is short.
+  auto cursor = store_.scan_chain(statement.vin);
+  if (!cursor) return std::unexpected(cursor.error());
+  StoredEntry row;
+  for (;;) {
+    auto more = cursor->next(row);
+    if (!more) return std::unexpected(more.error());
+    if (!*more)
+      return invalid_input("cannot void " + short_hex(*target) + ": no entry of VIN " + statement.vin +
+                           " has that hash");
+    if (row.hash == *target) break;
+  }
+  auto withdrawn = store_.withdrawn_by(row.seq);
+  if (!withdrawn) return std::unexpected(withdrawn.error());
+  const VoidTarget about{row.seq, statement_type_from(row.type).value_or(StatementType::kParty), row.actor, *withdrawn};
+  if (auto refusal = void_refusal(statement.actor, about, parties_.operator_id())) return invalid_input("cannot void " + *refusal);
+  return row.seq;
+}
+
+Result<std::optional<ChainHead>> Appender::check_prev(const Statement& statement) {
+  auto head = store_.chain_head(statement.chain());
+  if (!head) return std::unexpected(head.error());
   const std::string subject = statement.type == StatementType::kParty ? "party " + in_quotes(statement.object["id"].get<std::string>())
                                                                        : "VIN " + statement.vin;
   const std::string head_text = *head ? to_hex((*head)->hash) : "null";
@@ -152,7 +203,7 @@ Status Appender::check_new_party_key(const Statement& statement) {
   return {};
 }
 
-Status Appender::add(PreparedStatement& item) {
+Result<bool> Appender::add(PreparedStatement& item) {
   if (!item.statement) return std::unexpected(item.error);
   const Statement& statement = *item.statement;
   if (next_seq_ == 0) {
@@ -161,10 +212,24 @@ Status Appender::add(PreparedStatement& item) {
       return invalid_input("the first entry must be the operator's self-registration");
     parties_.apply(party_record_from(statement), 0);
   }
-  if (auto ok = check_authentic(item, statement); !ok) return ok;
+  if (auto ok = check_authentic(item, statement); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_new_statement(statement); !ok) return std::unexpected(ok.error());
   if (statement.type == StatementType::kParty)
-    if (auto ok = check_new_party_key(statement); !ok) return ok;
-  auto head = check_prev(item, statement);
+    if (auto ok = check_new_party_key(statement); !ok) return std::unexpected(ok.error());
+  auto recorded = already_recorded(item, statement);
+  if (!recorded) return std::unexpected(recorded.error());
+  if (*recorded) {
+    if (!options_.skip_recorded) return invalid_input(**recorded);
+    ++skipped_;
+    return false;
+  }
+  std::optional<std::int64_t> withdraws;
+  if (statement.type == StatementType::kVoid) {
+    auto target = void_target(statement);
+    if (!target) return std::unexpected(target.error());
+    withdraws = *target;
+  }
+  auto head = check_prev(statement);
   if (!head) return std::unexpected(head.error());
 
   EntryHeader header{next_seq_, format_timestamp(settings_.clock()), last_hash_,
@@ -178,14 +243,16 @@ Status Appender::add(PreparedStatement& item) {
   row.actor = statement.actor;
   if (*head) row.chain_prev = (*head)->seq;
   row.statement_hash = item.statement_hash;
-  if (auto ok = store_.insert(row); !ok) return ok;
+  if (auto ok = store_.insert(row); !ok) return std::unexpected(ok.error());
+  if (auto ok = store_.insert_event(StoredEvent{row.seq, item.identity.digest, withdraws}); !ok)
+    return std::unexpected(ok.error());
   if (tree_)
-    if (auto ok = tree_->append(row.hash); !ok) return ok;
+    if (auto ok = tree_->append(row.hash); !ok) return std::unexpected(ok.error());
 
   if (statement.type == StatementType::kParty) parties_.apply(party_record_from(statement), next_seq_);
   last_hash_ = row.hash;
   ++next_seq_;
-  return {};
+  return true;
 }
 
 Result<AppendReport> append_lines(Appender& appender, PartyRegistry& parties, LineReader& reader, ThreadPool& pool,

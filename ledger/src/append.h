@@ -14,6 +14,7 @@
 #include "party_registry.h"
 #include "store.h"
 #include "thread_pool.h"
+#include "vinledger/event_identity.h"
 #include "vinledger/ledger.h"
 
 namespace vinledger {
@@ -27,6 +28,7 @@ struct PreparedStatement {
   std::string checked_key;                    // vkey text the signature was checked with
   bool signature_ok = false;
   Hash statement_hash{};                      // SHA-256 of what the actor signed
+  EventIdentity identity;                     // of the business event it asserts
 };
 
 PreparedStatement prepare_statement(std::int64_t line, std::string_view text, const PartySnapshot& parties);
@@ -34,29 +36,38 @@ PreparedStatement prepare_statement(std::int64_t line, Statement statement, cons
 
 class Appender {
  public:
-  Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings);
+  Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings, AppendOptions options = {});
 
   // Reads the log's last entry and the tree's right edge; call once inside
   // the write transaction.
   Status start();
   // Checks one prepared statement against the ledger as it now stands and
-  // writes its entry. The error message does not name the line: callers do.
-  Status add(PreparedStatement& item);
+  // writes its entry: true. False when it was skipped as already recorded
+  // (AppendOptions::skip_recorded). The error message does not name the
+  // line: callers do.
+  [[nodiscard]] Result<bool> add(PreparedStatement& item);
 
   // Writes the tree tiles the new entries changed; call before commit.
   Status finish();
 
-  AppendReport report() const { return {first_seq_, next_seq_ - first_seq_}; }
+  AppendReport report() const { return {first_seq_, next_seq_ - first_seq_, skipped_}; }
 
  private:
   Status check_authentic(PreparedStatement& item, const Statement& statement);
-  Result<std::optional<ChainHead>> check_prev(const PreparedStatement& item, const Statement& statement);
+  // Why the statement is already in the ledger (a replay, or another
+  // statement of the same event), or nullopt.
+  Result<std::optional<std::string>> already_recorded(const PreparedStatement& item, const Statement& statement);
+  // The seq of the entry a void withdraws, after the rules of corrections.h.
+  Result<std::int64_t> void_target(const Statement& statement);
+  Result<std::optional<ChainHead>> check_prev(const Statement& statement);
   Status check_new_party_key(const Statement& statement);
   Status catch_up_tree();
 
   Store& store_;
   PartyRegistry& parties_;
   const LedgerSettings& settings_;
+  AppendOptions options_;
+  std::int64_t skipped_ = 0;
   std::int64_t first_seq_ = 0;
   std::int64_t next_seq_ = 0;
   std::optional<Hash> last_hash_;

@@ -5,8 +5,11 @@
 #include "ordered_pipeline.h"
 #include "party_registry.h"
 #include "checkpoint_audit.h"
+#include "corrections.h"
+#include "event_index.h"
 #include "tree_audit.h"
 #include "vinledger/entry.h"
+#include "vinledger/event_identity.h"
 
 namespace vinledger {
 namespace {
@@ -23,6 +26,8 @@ struct CheckedRow {
   Hash statement_hash{};
   std::string checked_key;   // vkey text the signature was checked with
   bool signature_ok = false;
+  std::optional<Hash> identity;     // of the business event (event index)
+  std::optional<Hash> void_target;  // the entry a void withdraws
 };
 
 void check_signature(CheckedRow& checked, const VerifierKey& key) {
@@ -94,6 +99,8 @@ CheckedRow check_row(StoredEntry& row, const KeyHints& hints) {
       checked.problem = "the statement is not valid: " + statement.error().message;
     } else {
       checked.statement_hash = sha256(statement->signed_message);
+      if (auto identity = event_identity(statement->object)) checked.identity = identity->digest;
+      checked.void_target = void_target_of(statement->object);
       checked.statement = std::move(*statement);
       if (const VerifierKey* key = hints.key_for(checked.statement->actor, row.seq)) check_signature(checked, *key);
     }
@@ -381,9 +388,16 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
   TreeAuditor tree(store, [&](std::string problem) {
     auditor.report("HASH_MISMATCH", std::nullopt, std::nullopt, "Merkle tree: " + problem);
   });
+  EventIndexAuditor events(store, [&](std::optional<std::int64_t> seq, std::string message) {
+    auditor.report("HASH_MISMATCH", seq, std::nullopt, std::move(message));
+  });
+  if (auto ok = events.start(); !ok) return std::unexpected(ok.error());
   auto consume = [&](CheckedRow& checked) -> Status {
     auditor.check(checked);
     ++count;
+    if (auto ok = events.add(checked.row.seq, checked.statement ? checked.identity : std::nullopt, checked.void_target);
+        !ok)
+      return ok;
     if (auto ok = tree.add(checked.recomputed_hash); !ok) return ok;
     checkpoints.observe(tree.tree());
     return Status{};
@@ -391,6 +405,7 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
   if (auto ok = run_ordered_pipeline<StoredEntry>(pool, kBatchRows, produce, make_work, consume); !ok)
     return std::unexpected(ok.error());
   if (auto ok = tree.finish(); !ok) return std::unexpected(ok.error());
+  if (auto ok = events.finish(); !ok) return std::unexpected(ok.error());
   checkpoints.finish(tree.tree());
   if (auto ok = check_truncation(store, auditor); !ok) return std::unexpected(ok.error());
   if (auto ok = check_settings(store, auditor); !ok) return std::unexpected(ok.error());

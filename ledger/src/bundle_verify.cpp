@@ -245,7 +245,7 @@ class BundleVerifier {
                            std::to_string(header.seq) + " (" + item_of_seq_[actor->seq] + ", seq " +
                            std::to_string(actor->seq) + ": " + actor->record.vkey.text() + ")");
       previous_hash = proved->hash;
-      result_.events.push_back(VehicleEvent{header.seq, header.recorded, std::move(statement)});
+      result_.events.push_back(VehicleEvent{header.seq, header.recorded, std::move(statement), proved->hash});
     }
     return {};
   }

@@ -51,20 +51,21 @@ Result<CsvTable> CsvTable::read(const std::filesystem::path& path) {
 Result<CsvTable> CsvTable::parse(std::string_view text, const std::string& name) {
   CsvTable table;
   table.name_ = name;
-  std::size_t pos = 0, line = 0;
+  std::size_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0, line = 0;
   while (pos < text.size()) {
     ++line;
     auto record = parse_record(text, pos);
-    if (!record) return invalid_input(name + ":" + std::to_string(line) + ": " + record.error().message);
+    if (!record) return invalid_input(name + ": row " + std::to_string(line) + ": " + record.error().message);
     if (record->size() == 1 && record->front().empty()) continue;  // blank line
     if (table.headers_.empty()) {
       table.headers_ = std::move(*record);
       continue;
     }
     if (record->size() != table.headers_.size())
-      return invalid_input(name + ":" + std::to_string(line) + ": " + std::to_string(record->size()) +
+      return invalid_input(name + ": row " + std::to_string(line) + ": " + std::to_string(record->size()) +
                            " fields, the header has " + std::to_string(table.headers_.size()));
     table.rows_.push_back(std::move(*record));
+    table.row_numbers_.push_back(static_cast<std::int64_t>(line));
   }
   if (table.headers_.empty()) return invalid_input(name + ": empty file (a header row is required)");
   return table;

@@ -3,6 +3,8 @@
 #include <sstream>
 
 #include "append.h"
+#include "corrections.h"
+#include "event_index.h"
 #include "ledger_impl.h"
 #include "audit.h"
 #include "line_reader.h"
@@ -30,6 +32,8 @@ void remove_ledger_files(const std::filesystem::path& path) {
 
 }  // namespace
 
+MigrationHook Ledger::Impl::migration_hook() { return fill_event_index; }
+
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::Ledger(Ledger&&) noexcept = default;
 Ledger& Ledger::operator=(Ledger&&) noexcept = default;
@@ -41,7 +45,7 @@ Result<Ledger> Ledger::create(const std::filesystem::path& path, const InitOptio
     return invalid_input("origin \"" + options.origin + "\" is not a valid log name (no spaces, no '+')");
   if (!is_party_id(options.operator_id))
     return invalid_input("operator id \"" + options.operator_id + "\" is not a party id (1-64 of A-Z a-z 0-9 . _ -)");
-  auto store = Store::open(path, Store::OpenMode::kCreateNew);
+  auto store = Store::open(path, Store::OpenMode::kCreateNew, Impl::migration_hook());
   if (!store) return std::unexpected(store.error());
 
   auto impl = std::make_unique<Impl>();
@@ -74,7 +78,8 @@ Result<Ledger> Ledger::create(const std::filesystem::path& path, const InitOptio
 }
 
 Result<Ledger> Ledger::open(const std::filesystem::path& path, LedgerSettings settings) {
-  auto store = Store::open(path, settings.read_only ? Store::OpenMode::kReadOnly : Store::OpenMode::kExisting);
+  auto store = Store::open(path, settings.read_only ? Store::OpenMode::kReadOnly : Store::OpenMode::kExisting,
+                           Impl::migration_hook());
   if (!store) return std::unexpected(store.error());
   auto origin = (*store)->meta(kOriginKey);
   if (!origin) return std::unexpected(origin.error());
@@ -92,26 +97,13 @@ Result<Ledger> Ledger::open(const std::filesystem::path& path, LedgerSettings se
 const std::string& Ledger::origin() const { return impl_->origin; }
 const std::string& Ledger::operator_id() const { return impl_->parties.operator_id(); }
 
-Result<AppendReport> Ledger::append(std::istream& lines, std::string_view source_name) {
-  return impl_->write([&](Appender& appender) {
-    LineReader reader(lines, kMaxStatementBytes);
-    return append_lines(appender, impl_->parties, reader, impl_->workers(), source_name);
-  });
-}
-
-Result<AppendReport> Ledger::record(nlohmann::json unsigned_statement, const SigningKey& key) {
-  auto chain = chain_of(unsigned_statement);
-  if (!chain) return std::unexpected(chain.error());
-  return impl_->write([&](Appender& appender) -> Result<AppendReport> {
-    auto head = impl_->store->chain_head(*chain);
-    if (!head) return std::unexpected(head.error());
-    unsigned_statement["prev"] = *head ? nlohmann::json(to_hex((*head)->hash)) : nlohmann::json(nullptr);
-    if (!unsigned_statement.contains("time"))
-      unsigned_statement["time"] = format_timestamp(impl_->settings.clock());
-    auto statement = sign_statement(std::move(unsigned_statement), key);
-    if (!statement) return std::unexpected(statement.error());
-    return impl_->append_signed(appender, std::move(*statement));
-  });
+Result<AppendReport> Ledger::append(std::istream& lines, std::string_view source_name, const AppendOptions& options) {
+  return impl_->write(
+      [&](Appender& appender) {
+        LineReader reader(lines, kMaxStatementBytes);
+        return append_lines(appender, impl_->parties, reader, impl_->workers(), source_name);
+      },
+      options);
 }
 
 Result<std::vector<PartyInfo>> Ledger::parties() {
@@ -137,7 +129,7 @@ Result<LedgerEntry> ledger_entry_from(const StoredEntry& row) {
   if (!parsed)
     return storage_error("the ledger is damaged at entry " + std::to_string(row.seq) + " (" + parsed.error().message +
                          "); run `vinledger audit`");
-  return LedgerEntry{leaf_hash(row.leaf), row.leaf, entry_json(parsed->header, parsed->statement)};
+  return LedgerEntry{leaf_hash(row.leaf), row.leaf, entry_json(parsed->header, parsed->statement), std::nullopt};
 }
 
 }  // namespace
@@ -162,6 +154,13 @@ Result<std::vector<LedgerEntry>> Ledger::history(std::string_view vin) {
     if (!entry) return std::unexpected(entry.error());
     entries.push_back(std::move(*entry));
   }
+  // Marked from the chain itself, by the rule verification applies.
+  std::vector<ChainItem> chain;
+  for (const auto& entry : entries)
+    chain.push_back(ChainItem{entry.entry["seq"].get<std::int64_t>(), entry.hash, &entry.entry["statement"]});
+  for (const auto& withdrawal : chain_withdrawals(chain, impl_->parties.operator_id()))
+    for (auto& entry : entries)
+      if (entry.entry["seq"].get<std::int64_t>() == withdrawal.seq) entry.withdrawn = withdrawal;
   return entries;
 }
 
@@ -183,7 +182,7 @@ Result<AuditReport> Ledger::audit(const std::vector<ExternalCheckpoint>& checkpo
 
 Result<AuditReport> Ledger::audit_file(const std::filesystem::path& path,
                                        const std::vector<ExternalCheckpoint>& checkpoints, LedgerSettings settings) {
-  auto store = Store::open(path, Store::OpenMode::kExisting);
+  auto store = Store::open(path, Store::OpenMode::kExisting, Impl::migration_hook());
   if (!store) return std::unexpected(store.error());
   ThreadPool pool(with_defaults(std::move(settings)).threads);
   if (auto ok = (*store)->begin_read(); !ok) return std::unexpected(ok.error());

@@ -32,22 +32,25 @@ struct Ledger::Impl {
   // Runs `body` inside a write transaction with the registry as of that
   // transaction (another process may have registered parties since we
   // opened). Any error rolls the transaction back: nothing is written.
+  // With `check_only`, a body that succeeds is rolled back too: every check
+  // ran against the ledger as it stands, and nothing was written.
   template <class Body>
-  Result<AppendReport> write(Body body) {
+  Result<AppendReport> write(Body body, AppendOptions options = {}, bool check_only = false) {
     if (auto ok = store->begin_write(); !ok) return std::unexpected(ok.error());
     auto result = [&]() -> Result<AppendReport> {
       auto registry = PartyRegistry::load(*store);
       if (!registry) return std::unexpected(registry.error());
       parties = std::move(*registry);
-      Appender appender(*store, parties, settings);
+      Appender appender(*store, parties, settings, options);
       if (auto ok = appender.start(); !ok) return std::unexpected(ok.error());
       auto report = body(appender);
       if (!report) return report;
       if (auto ok = appender.finish(); !ok) return std::unexpected(ok.error());
+      if (check_only) return report;
       if (auto ok = store->commit(); !ok) return std::unexpected(ok.error());
       return report;
     }();
-    if (!result) {
+    if (!result || check_only) {
       store->rollback();
       parties = PartyRegistry();  // may hold registrations from the rolled-back batch
     }
@@ -59,6 +62,9 @@ struct Ledger::Impl {
     if (auto ok = appender.add(item); !ok) return std::unexpected(ok.error());
     return appender.report();
   }
+
+  // Migrations that fill tables from the entries (event_index.h).
+  static MigrationHook migration_hook();
 };
 
 }  // namespace vinledger

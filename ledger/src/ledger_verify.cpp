@@ -64,6 +64,7 @@ Result<VehicleEvent> event_from_row(const StoredEntry& row) {
   if (!parts) return damaged(row.seq, "the stored bytes are not an entry in canonical form");
   VehicleEvent event;
   event.seq = row.seq;
+  event.hash = row.hash;
   event.recorded = parts->recorded;
   Statement& statement = event.statement;
   statement.object = nlohmann::json::parse(parts->statement, nullptr, /*allow_exceptions=*/false);
@@ -102,8 +103,9 @@ Result<VehicleReport> verify_rows(VehicleRows& input, const PartyHistory& partie
     if (!event) return std::unexpected(event.error());
     events.push_back(std::move(*event));
   }
-  VehicleReport report{input.vin, static_cast<std::int64_t>(events.size()), {}};
+  VehicleReport report{input.vin, static_cast<std::int64_t>(events.size()), {}, {}};
   report.findings = verify_vehicle(input.vin, events, parties, reference, options);
+  report.withdrawn = withdrawals(events, parties.operator_id());
   return report;
 }
 
@@ -178,7 +180,7 @@ Result<VehicleReport> Ledger::verify(std::string_view vin, const ReferenceData& 
       if (!*more) break;
       vehicle.rows.push_back(std::move(row));
     }
-    if (vehicle.rows.empty()) return not_found("the ledger has no entries for VIN " + std::string(vin));
+    if (vehicle.rows.empty()) return no_record_report(vin);
     return verify_rows(vehicle, *parties, reference, options);
   }();
   impl_->store->rollback();  // ends the read snapshot

@@ -9,26 +9,6 @@
 namespace vinledger {
 namespace {
 
-// ISO 4217 currencies whose minor unit is not the usual hundredth.
-int minor_digits(std::string_view currency) {
-  static constexpr std::string_view kNone[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
-                                               "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"};
-  static constexpr std::string_view kThree[] = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
-  if (std::find(std::begin(kNone), std::end(kNone), currency) != std::end(kNone)) return 0;
-  if (std::find(std::begin(kThree), std::end(kThree), currency) != std::end(kThree)) return 3;
-  return 2;
-}
-
-std::string with_thousands(std::int64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -80,18 +60,6 @@ Status load_ports(ReferenceData& data, const std::filesystem::path& dir) {
 }
 
 }  // namespace
-
-std::string format_money(const Money& money) {
-  const int digits = minor_digits(money.currency);
-  std::int64_t scale = 1;
-  for (int i = 0; i < digits; ++i) scale *= 10;
-  std::string text = with_thousands(money.amount / scale);
-  if (digits > 0) {
-    std::string fraction = std::to_string(money.amount % scale);
-    text += "." + std::string(static_cast<std::size_t>(digits) - fraction.size(), '0') + fraction;
-  }
-  return text + " " + money.currency;
-}
 
 bool EmbargoRule::binds_exports_from(std::string_view country) const {
   return exporting_countries.empty() || contains(exporting_countries, country);

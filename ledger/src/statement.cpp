@@ -8,6 +8,7 @@
 #include "country_codes.h"
 #include "vinledger/canonical_json.h"
 #include "vinledger/encoding.h"
+#include "vinledger/money.h"
 #include "vinledger/vin.h"
 
 namespace vinledger {
@@ -15,8 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 8> kTypeNames = {"party",  "manufacture", "transfer", "export",
-                                                        "ship",   "import",      "register", "destroy"};
+constexpr std::array<std::string_view, 9> kTypeNames = {"party",  "manufacture", "transfer", "export", "ship",
+                                                        "import", "register",    "destroy",  "void"};
 constexpr std::array<std::string_view, 7> kRoleNames = {"manufacturer", "dealer",   "exporter", "carrier",
                                                         "importer",     "registry", "regulator"};
 
@@ -29,7 +30,7 @@ constexpr std::string_view kNoCountry = "ZZ";
 enum class FieldKind {
   kType, kVin, kTimestamp, kPartyId, kSignature, kPrev,
   kCountry, kPartyCountry, kCountryList, kPort, kText, kYear,
-  kRoles, kVerifierKey, kWmiList, kConsignee, kValue, kTrue,
+  kRoles, kVerifierKey, kWmiList, kConsignee, kValue, kTrue, kEntryHash,
 };
 
 struct FieldSpec {
@@ -79,6 +80,8 @@ std::span<const FieldSpec> fields_of(StatementType type) {
                                             {"owner", FieldKind::kText, true},
                                             {"plate", FieldKind::kText, false}};
   static constexpr FieldSpec kDestroy[] = {{"country", FieldKind::kCountry, true}};
+  // A correction: withdraws the entry of this VIN whose hash is `target`.
+  static constexpr FieldSpec kVoid[] = {{"target", FieldKind::kEntryHash, true}, {"reason", FieldKind::kText, true}};
   switch (type) {
     case StatementType::kParty: return kParty;
     case StatementType::kManufacture: return kManufacture;
@@ -88,6 +91,7 @@ std::span<const FieldSpec> fields_of(StatementType type) {
     case StatementType::kImport: return kImport;
     case StatementType::kRegister: return kRegister;
     case StatementType::kDestroy: return kDestroy;
+    case StatementType::kVoid: return kVoid;
   }
   return {};
 }
@@ -173,7 +177,7 @@ Status check_field(FieldKind kind, const json& value) {
     case FieldKind::kType:
       if (value.is_string() && statement_type_from(value.get_ref<const std::string&>())) return {};
       return invalid_input(shown(value) + " is not a statement type (party, manufacture, transfer, export, ship, "
-                                          "import, register, destroy)");
+                                          "import, register, destroy, void)");
     case FieldKind::kVin:
       if (!value.is_string()) return invalid_input("must be a string");
       return validate_vin(value.get_ref<const std::string&>());
@@ -195,6 +199,9 @@ Status check_field(FieldKind kind, const json& value) {
       if (value.is_null()) return {};
       if (value.is_string() && hash_from_hex(value.get_ref<const std::string&>())) return {};
       return invalid_input("must be null or 64 lowercase hex digits");
+    case FieldKind::kEntryHash:
+      if (value.is_string() && hash_from_hex(value.get_ref<const std::string&>())) return {};
+      return invalid_input("must be an entry hash (64 lowercase hex digits)");
     case FieldKind::kCountry: return check_country(value, false);
     case FieldKind::kPartyCountry: return check_country(value, true);
     case FieldKind::kCountryList:
@@ -247,6 +254,15 @@ Status check_field(FieldKind kind, const json& value) {
       });
   }
   return internal_error("unhandled field kind");
+}
+
+const FieldSpec* find_spec(StatementType type, std::string_view field) {
+  if (field == kVinField.name) return type == StatementType::kParty ? nullptr : &kVinField;
+  for (const auto& spec : kCommonFields)
+    if (spec.name == field) return &spec;
+  for (const auto& spec : fields_of(type))
+    if (spec.name == field) return &spec;
+  return nullptr;
 }
 
 Status check_fields(const json& object, StatementType type) {
@@ -304,6 +320,41 @@ Result<std::string> signed_message_of(json& object) {
 }  // namespace
 
 std::string_view to_string(StatementType type) { return kTypeNames[static_cast<std::size_t>(type)]; }
+
+std::optional<bool> field_required(StatementType type, std::string_view field) {
+  const FieldSpec* spec = find_spec(type, field);
+  if (!spec) return std::nullopt;
+  return spec->required;
+}
+
+Status check_statement_field(StatementType type, std::string_view field, const json& value) {
+  const FieldSpec* spec = find_spec(type, field);
+  if (!spec) return invalid_input("unknown field " + shown(json(std::string(field))) + " for type " + std::string(to_string(type)));
+  if (auto ok = check_field(spec->kind, value); !ok)
+    return invalid_input("field \"" + std::string(field) + "\" " + ok.error().message);
+  return {};
+}
+
+std::vector<std::string_view> party_reference_fields(StatementType type) {
+  std::vector<std::string_view> fields;
+  if (type == StatementType::kParty) return fields;  // `id` is the party being registered
+  for (const auto& spec : fields_of(type))
+    if (spec.kind == FieldKind::kPartyId || spec.kind == FieldKind::kConsignee) fields.push_back(spec.name);
+  return fields;
+}
+
+Status check_new_statement(const Statement& statement) {
+  // Stored statements keep the form they were accepted with (a currency of
+  // three capitals); a new one must name a currency ISO 4217 knows, or its
+  // amount could never be read in major units.
+  if (auto value = statement.object.find("value"); value != statement.object.end() && value->is_object()) {
+    const auto& currency = value->at("currency").get_ref<const std::string&>();
+    if (!currency_minor_unit(currency))
+      return invalid_input("field \"value\" currency " + shown(json(currency)) +
+                           " is not an ISO 4217 currency code with a minor unit");
+  }
+  return {};
+}
 
 std::optional<StatementType> statement_type_from(std::string_view name) {
   for (std::size_t i = 0; i < kTypeNames.size(); ++i)
@@ -416,12 +467,10 @@ Result<json> field_value_from_text(std::string_view field, std::string_view text
     return *object;
   }
   if (field == "value") {
-    const std::size_t space = value.find(' ');
-    std::int64_t amount = 0;
-    auto [end, error] = std::from_chars(value.data(), value.data() + std::min(space, value.size()), amount);
-    if (space == std::string::npos || error != std::errc() || end != value.data() + space)
-      return invalid_input("field \"value\" must be \"AMOUNT CURRENCY\" (e.g. \"9500000 JPY\"), got \"" + value + "\"");
-    return json{{"amount", amount}, {"currency", value.substr(space + 1)}};
+    // What people write, in major units: "65,000.00 EUR" is 6500000 cents.
+    auto money = parse_money(value);
+    if (!money) return invalid_input("field \"value\" " + money.error().message);
+    return json{{"amount", money->amount}, {"currency", money->currency}};
   }
   return json(value);
 }

@@ -100,10 +100,33 @@ Result<bool> EntryCursor::next(StoredEntry& row) {
   });
 }
 
+EventCursor::EventCursor(std::unique_ptr<SQLite::Statement> query) : query_(std::move(query)) {}
+EventCursor::~EventCursor() = default;
+EventCursor::EventCursor(EventCursor&&) noexcept = default;
+
+namespace {
+
+void read_event(SQLite::Statement& query, StoredEvent& row) {
+  row.seq = query.getColumn(0).getInt64();
+  row.identity = hash_column(query.getColumn(1));
+  row.withdraws = query.getColumn(2).isNull() ? std::nullopt : std::optional<std::int64_t>(query.getColumn(2).getInt64());
+}
+
+}  // namespace
+
+Result<bool> EventCursor::next(StoredEvent& row) {
+  return guarded("reading the event index", [&]() -> Result<bool> {
+    if (!query_->executeStep()) return false;
+    read_event(*query_, row);
+    return true;
+  });
+}
+
 Store::Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
 Store::~Store() = default;
 
-Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, OpenMode mode) {
+Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, OpenMode mode,
+                                           const MigrationHook& hook) {
   if (mode == OpenMode::kCreateNew) {
     if (auto created = create_private_file(path); !created) return std::unexpected(created.error());
   } else if (!std::filesystem::exists(path)) {
@@ -120,13 +143,13 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Op
     // was acknowledged survives a power cut, not only a process crash.
     store->db_->exec("PRAGMA synchronous = FULL");
     if (mode != OpenMode::kReadOnly)
-      if (auto migrated = store->migrate(); !migrated) return std::unexpected(migrated.error());
+      if (auto migrated = store->migrate(hook); !migrated) return std::unexpected(migrated.error());
     store->db_->exec("PRAGMA foreign_keys = ON");
     return store;
   });
 }
 
-Status Store::migrate() {
+Status Store::migrate(const MigrationHook& hook) {
   const auto& migrations = schema_migrations();
   const int latest = migrations.empty() ? 0 : migrations.back().version;
   return guarded("migrating the schema", [&]() -> Status {
@@ -142,6 +165,8 @@ Status Store::migrate() {
     for (const auto& migration : migrations) {
       if (migration.version <= current) continue;
       db_->exec(std::string(migration.sql));
+      if (hook)
+        if (auto filled = hook(*this, migration.version); !filled) return filled;  // the transaction rolls back
       db_->exec("PRAGMA user_version = " + std::to_string(migration.version));
     }
     transaction.commit();
@@ -268,6 +293,64 @@ Status Store::insert(const StoredEntry& row) {
     query->bindNoCopy(8, row.statement_hash.data(), static_cast<int>(row.statement_hash.size()));
     query->exec();
     return {};
+  });
+}
+
+Result<bool> Store::has_event_index() {
+  return guarded("reading the schema", [&]() -> Result<bool> {
+    auto query = prepared(12, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_index'");
+    query->executeStep();
+    return query->getColumn(0).getInt() == 1;
+  });
+}
+
+Status Store::insert_event(const StoredEvent& row) {
+  return guarded("writing the event index", [&]() -> Status {
+    auto query = prepared(13, "INSERT INTO event_index (seq, identity, withdraws) VALUES (?, ?, ?)");
+    query->bind(1, row.seq);
+    query->bindNoCopy(2, row.identity.data(), static_cast<int>(row.identity.size()));
+    if (row.withdraws) query->bind(3, *row.withdraws);
+    else query->bind(3);
+    query->exec();
+    return {};
+  });
+}
+
+Result<std::optional<std::int64_t>> Store::live_event(const Hash& identity) {
+  return guarded("looking up an event", [&]() -> Result<std::optional<std::int64_t>> {
+    auto query = prepared(14,
+                          "SELECT e.seq FROM event_index e WHERE e.identity = ? AND NOT EXISTS "
+                          "(SELECT 1 FROM event_index v WHERE v.withdraws = e.seq) ORDER BY e.seq LIMIT 1");
+    query->bind(1, identity.data(), static_cast<int>(identity.size()));
+    if (!query->executeStep()) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>{query->getColumn(0).getInt64()};
+  });
+}
+
+Result<std::optional<StoredEvent>> Store::event_at(std::int64_t seq) {
+  return guarded("reading the event index", [&]() -> Result<std::optional<StoredEvent>> {
+    auto query = prepared(15, "SELECT seq, identity, withdraws FROM event_index WHERE seq = ?");
+    query->bind(1, seq);
+    if (!query->executeStep()) return std::optional<StoredEvent>{};
+    StoredEvent row;
+    read_event(*query, row);
+    return std::optional<StoredEvent>{row};
+  });
+}
+
+Result<std::optional<std::int64_t>> Store::withdrawn_by(std::int64_t seq) {
+  return guarded("reading the event index", [&]() -> Result<std::optional<std::int64_t>> {
+    auto query = prepared(16, "SELECT seq FROM event_index WHERE withdraws = ?");
+    query->bind(1, seq);
+    if (!query->executeStep()) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>{query->getColumn(0).getInt64()};
+  });
+}
+
+Result<EventCursor> Store::scan_events() {
+  return guarded("reading the event index", [&]() -> Result<EventCursor> {
+    return EventCursor(
+        std::make_unique<SQLite::Statement>(*db_, "SELECT seq, identity, withdraws FROM event_index ORDER BY seq"));
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,13 @@ struct StoredCheckpoint {
   std::string note;    // the signed note text
 };
 
+// One row of `event_index`: the business event an entry asserts.
+struct StoredEvent {
+  std::int64_t seq = 0;
+  Hash identity{};
+  std::optional<std::int64_t> withdraws;  // a void: the entry it withdraws
+};
+
 struct ChainHead {
   std::int64_t seq = 0;
   Hash hash{};
@@ -67,14 +75,35 @@ class EntryCursor {
   std::unique_ptr<SQLite::Statement> query_;
 };
 
+// Streams event_index rows in seq order.
+class EventCursor {
+ public:
+  ~EventCursor();
+  EventCursor(EventCursor&&) noexcept;
+  Result<bool> next(StoredEvent& row);
+
+ private:
+  friend class Store;
+  explicit EventCursor(std::unique_ptr<SQLite::Statement> query);
+  std::unique_ptr<SQLite::Statement> query_;
+};
+
+class Store;
+
+// Runs inside the migration's transaction right after the SQL of schema
+// `version`, to fill what SQL cannot compute (a lookup table over the
+// entries already in the log). Its error undoes the whole migration.
+using MigrationHook = std::function<Status(Store& store, int version)>;
+
 class Store : public TileStore {
  public:
   enum class OpenMode { kCreateNew, kExisting, kReadOnly };
 
   // Opens (or creates) the database, sets WAL mode and a generous busy
-  // timeout, and applies pending migrations. kCreateNew refuses an existing
-  // file; the others refuse a missing one.
-  static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path, OpenMode mode);
+  // timeout, and applies pending migrations (calling `hook` after each).
+  // kCreateNew refuses an existing file; the others refuse a missing one.
+  static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path, OpenMode mode,
+                                             const MigrationHook& hook = {});
   ~Store() override;
 
   // BEGIN IMMEDIATE: takes the write lock up front, waiting for other
@@ -97,6 +126,17 @@ class Store : public TileStore {
   // The seq of the entry whose statement has this hash, if any.
   Result<std::optional<std::int64_t>> seq_of_statement(const Hash& statement_hash);
   Status insert(const StoredEntry& row);
+
+  // The event index (schema/004_event_index.sql). A ledger opened read-only
+  // at an older schema version has none: has_event_index says so.
+  Result<bool> has_event_index();
+  [[nodiscard]] Status insert_event(const StoredEvent& row);
+  // The first entry asserting this event that no void has withdrawn.
+  [[nodiscard]] Result<std::optional<std::int64_t>> live_event(const Hash& identity);
+  [[nodiscard]] Result<std::optional<StoredEvent>> event_at(std::int64_t seq);
+  // The void that withdrew entry `seq`, if any.
+  [[nodiscard]] Result<std::optional<std::int64_t>> withdrawn_by(std::int64_t seq);
+  [[nodiscard]] Result<EventCursor> scan_events();
 
   Result<EntryCursor> scan_all();
   Result<EntryCursor> scan_from(std::int64_t first_seq);
@@ -127,7 +167,7 @@ class Store : public TileStore {
 
  private:
   explicit Store(std::unique_ptr<SQLite::Database> db);
-  Status migrate();
+  Status migrate(const MigrationHook& hook);
   PreparedQuery prepared(int id, const char* sql);
 
   std::unique_ptr<SQLite::Database> db_;

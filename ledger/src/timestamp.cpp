@@ -79,8 +79,62 @@ Result<UtcTime> parse_timestamp(std::string_view text) {
   return UtcTime{*days * 86400 + hour * 3600 + minute * 60 + second, nanos};
 }
 
+namespace {
+
+// As bad_timestamp, for input that may carry any offset.
+Error bad_offset_time(std::string_view text, const char* why) {
+  Error error = bad_timestamp(text, why);
+  error.message = error.message.substr(0, error.message.rfind(" (expected")) +
+                  " (expected RFC 3339, e.g. 2023-05-01T09:30:00Z or 2023-05-01T18:30:00+09:00)";
+  return error;
+}
+
+}  // namespace
+
+Result<UtcTime> parse_rfc3339(std::string_view text) {
+  // The offset is the last 6 characters ("+09:00") unless the text ends in Z.
+  if (text.size() < 20) return std::unexpected(bad_offset_time(text, "too short for a date, a time and an offset"));
+  std::string utc(text);
+  if (utc[10] == 't') utc[10] = 'T';  // RFC 3339 section 5.6 allows lower case
+  if (utc.back() == 'z') utc.back() = 'Z';
+  if (utc.back() == 'Z') return parse_timestamp(utc);
+  const std::size_t sign_at = utc.size() - 6;
+  const char sign = utc[sign_at];
+  if ((sign != '+' && sign != '-') || utc[sign_at + 3] != ':')
+    return std::unexpected(bad_offset_time(text, "must end in Z or an offset such as +09:00"));
+  const int hours = read_number(utc, sign_at + 1, 2), minutes = read_number(utc, sign_at + 4, 2);
+  if (hours < 0 || minutes < 0 || hours > 23 || minutes > 59)
+    return std::unexpected(bad_offset_time(text, "offset out of range"));
+  utc.replace(sign_at, 6, "Z");
+  auto local = parse_timestamp(utc);
+  if (!local) return std::unexpected(bad_offset_time(text, "bad date or time of day"));
+  const std::int64_t offset = (hours * 3600 + minutes * 60) * (sign == '+' ? 1 : -1);
+  UtcTime time{local->seconds - offset, local->nanos};
+  // The contract's years are 1900-2999 in UTC, after the offset too.
+  if (time.seconds < -2208988800 || time.seconds > 32503680000 - 1)
+    return std::unexpected(bad_offset_time(text, "year outside 1900-2999 in UTC"));
+  return time;
+}
+
+Result<std::string> utc_timestamp_text(std::string_view text) {
+  // Already the contract's form: keep the exact bytes (they may be signed).
+  if (parse_timestamp(text)) return std::string(text);
+  auto time = parse_rfc3339(text);
+  if (!time) return std::unexpected(time.error());
+  return format_timestamp(*time);
+}
+
+std::string format_timestamp(UtcTime time) {
+  std::string text = format_timestamp(time.seconds);
+  if (time.nanos == 0) return text;
+  std::string fraction = std::to_string(1000000000 + time.nanos).substr(1);
+  while (fraction.back() == '0') fraction.pop_back();
+  text.insert(text.size() - 1, "." + fraction);
+  return text;
+}
+
 Result<UtcTime> parse_date_or_timestamp(std::string_view text) {
-  if (text.size() != 10) return parse_timestamp(text);
+  if (text.size() != 10) return parse_rfc3339(text);
   auto days = parse_date_days(text);
   if (!days) return std::unexpected(days.error());
   return UtcTime{*days * 86400, 0};

@@ -56,7 +56,7 @@ TEST_CASE("four writers and readers at once: no entry lost, no chain forked", "[
       unsigned_lines += std::string(R"({"type":"transfer","vin":")") + vin +
                         R"(","time":"2023-05-01T00:00:00Z","actor":"toyota","from":"toyota","to":"toyota","country":"JP","doc":"B-)" +
                         std::to_string(i) + "\"}\n";
-    auto signed_batch = run_vinledger({"sign", "--key", ledger.key_of("toyota").string(), "-"}, unsigned_lines);
+    auto signed_batch = ledger.run({"sign", "--key", ledger.key_of("toyota").string(), "-"}, unsigned_lines);
     REQUIRE(signed_batch.exit_code == 0);
     batches.push_back(signed_batch.out);
   }

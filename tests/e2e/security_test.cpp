@@ -78,7 +78,7 @@ TEST_CASE_METHOD(Fixture, "a revoked party's new statements are refused; its ear
     auto added = ledger.run({"party", "add", "toyota", "--name", "Toyota", "--country", "JP", "--roles", "manufacturer",
                              "--vkey", keygen.out.substr(0, keygen.out.find('\n'))});
     REQUIRE(added.exit_code == 0);
-    auto signed_line = run_vinledger({"sign", "--key", (dir / "toyota-new.key").string(), "-"},
+    auto signed_line = ledger.run({"sign", "--key", (dir / "toyota-new.key").string(), "-"},
                                      manufacture("JTJHY7AX2N4000322", "LX 600") + "\n");
     REQUIRE(signed_line.exit_code == 0);
     CHECK(ledger.run({"append", "-"}, signed_line.out).exit_code == 0);

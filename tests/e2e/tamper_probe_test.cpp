@@ -69,6 +69,14 @@ struct RealisticLedger {
                                 "--from", "maker", "--to", "maker", "--country", "JP", "--doc", "AFTER-ROTATION"});
     INFO(recorded.err);
     REQUIRE(recorded.exit_code == 0);
+    // A correction, so that the event index holds a void's row.
+    auto history = ledger.run({"--json", "history", vin_for(2)});
+    REQUIRE(history.exit_code == 0);
+    const std::string withdrawn = json::parse(history.out)["entries"][1]["hash"];
+    auto voided = ledger.run({"record", "void", "--vin", vin_for(2), "--key", new_key.string(), "--target", withdrawn,
+                              "--reason", "recorded against the wrong vehicle"});
+    INFO(voided.err);
+    REQUIRE(voided.exit_code == 0);
     // Two checkpoints, so that the checkpoints table has rows to tamper
     // with, and an auditor's copy of the last one.
     REQUIRE(ledger.run({"checkpoint"}).exit_code == 0);

@@ -238,7 +238,7 @@ TEST_CASE("verify speaks to a customs officer and refuses bad input", "[e2e][ver
   CHECK(text.out.find("Nampo (KPNAM), North Korea (KP)") != std::string::npos);
   CHECK(text.out.find("Verdict: DO NOT RELEASE") != std::string::npos);
 
-  CHECK(ledger.run({"verify", "JTMHV05J3P4000101"}).exit_code == 2);  // no entries for it
+  CHECK(ledger.run({"verify", "JTMHV05J3P4000101"}).exit_code == 1);  // no entries for it: NO_RECORD (medium)
   CHECK(ledger.run({"verify", "NOT-A-VIN"}).exit_code == 2);
   CHECK(ledger.run({"verify", vin, "--as-of", "yesterday"}).exit_code == 2);
   CHECK(ledger.run({"verify", vin, "--arrival-window", "-1"}).exit_code == 2);

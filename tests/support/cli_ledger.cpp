@@ -45,10 +45,11 @@ void CliLedger::add_party(const std::string& id, const std::string& country, con
   REQUIRE(added.exit_code == 0);
 }
 
-std::string CliLedger::sign(const std::string& unsigned_statement, bool link) const {
+std::string CliLedger::sign(const std::string& unsigned_statement, bool link, bool unregistered) const {
   const auto actor = nlohmann::json::parse(unsigned_statement).at("actor").get<std::string>();
   std::vector<std::string> args = {"sign", "--key", key_of(actor).string()};
   if (link) args.push_back("--link");
+  if (unregistered) args.push_back("--unregistered");
   args.push_back("-");
   auto signed_line = run(args, unsigned_statement + "\n");
   INFO(unsigned_statement << "\n" << signed_line.err);
@@ -56,8 +57,8 @@ std::string CliLedger::sign(const std::string& unsigned_statement, bool link) co
   return signed_line.out;
 }
 
-void CliLedger::append_signed(const std::string& unsigned_statement) const {
-  auto appended = run({"append", "-"}, sign(unsigned_statement));
+void CliLedger::append_signed(const std::string& unsigned_statement, bool unregistered) const {
+  auto appended = run({"append", "-"}, sign(unsigned_statement, true, unregistered));
   INFO(unsigned_statement << "\n" << appended.err);
   REQUIRE(appended.exit_code == 0);
 }
@@ -85,7 +86,7 @@ void CliLedger::load_scenario(const std::string& name) {
   }
   std::ifstream statements(scenario / "statements.jsonl");
   for (std::string line; std::getline(statements, line);)
-    if (!line.empty()) append_signed(line);
+    if (!line.empty()) append_signed(line, /*unregistered=*/true);
 }
 
 std::string CliLedger::content_digest() const {

@@ -31,9 +31,11 @@ class CliLedger {
 
   // Signs one unsigned statement (a JSON object on one line) with its
   // actor's key (`sign --link` unless link is false) and returns the line.
-  std::string sign(const std::string& unsigned_statement, bool link = true) const;
+  // `unregistered`: party ids it names need not be registered (scenarios
+  // record what parties asserted, registered or not).
+  std::string sign(const std::string& unsigned_statement, bool link = true, bool unregistered = false) const;
   // sign, then append; requires both to succeed.
-  void append_signed(const std::string& unsigned_statement) const;
+  void append_signed(const std::string& unsigned_statement, bool unregistered = false) const;
 
   // Loads fixtures/scenarios/<name>: its parties (keys made on the spot,
   // skipping ones already registered) and its statements, in order.

@@ -194,6 +194,21 @@ std::map<std::string, Oracle> oracles() {
       // The latest party registration (a key rotation in a realistic ledger).
       "SELECT seq FROM entries WHERE type = 'party' AND seq > 0 ORDER BY seq DESC LIMIT 1",
   };
+  // The event index: every row is re-derived from its entry's hashed bytes
+  // (an identity that differs, a withdraws that does not name the entry the
+  // void names) and matched with the entries by seq (a row with no entry, an
+  // entry with no row), each at the row's seq.
+  all["event_index"] = Oracle{
+      [](const Row& row, const std::string& column, const Value& now) {
+        // A moved row leaves its entry without one, and sits where no entry is.
+        return ExpectedFinding{"HASH_MISMATCH", column == "seq" ? now.integer : seq_of(row)};
+      },
+      [](const Row& row, bool) { return ExpectedFinding{"HASH_MISMATCH", seq_of(row)}; },
+      [](const Row& first, const Row&) { return ExpectedFinding{"HASH_MISMATCH", seq_of(first)}; },
+      [](const Row& copy) { return ExpectedFinding{"HASH_MISMATCH", seq_of(copy)}; },
+      // A void's row, so that its withdraws column is edited too.
+      "SELECT seq FROM event_index WHERE withdraws IS NOT NULL ORDER BY seq DESC LIMIT 1",
+  };
   // Settings: the origin is named by the operator's key in entry 0.
   const ExpectedFinding origin{"HASH_MISMATCH", 0};
   all["meta"] = Oracle{

@@ -36,6 +36,33 @@ struct InitOptions {
 struct AppendReport {
   std::int64_t first_seq = 0;  // seq of the first entry written
   std::int64_t count = 0;      // entries written
+  std::int64_t skipped = 0;    // statements already recorded, skipped (AppendOptions)
+};
+
+struct AppendOptions {
+  // Skip statements the ledger already holds (a replay, or another
+  // statement of the same event: docs/format.md "Event identity") instead of
+  // refusing the batch, so that a batch half landed can simply be sent again.
+  bool skip_recorded = false;
+};
+
+// How `record` and `record_all` build, check and append statements.
+struct RecordOptions {
+  // Allow `from`, `to` or a `consignee` id that is not a registered party.
+  bool unregistered = false;
+  // A correction: append a void of this entry (of the same VIN) first, in the
+  // same transaction, with `reason` (a default when empty).
+  std::optional<Hash> corrects;
+  std::string reason;
+  // Run every check against the ledger as it stands, then write nothing.
+  bool check_only = false;
+  bool skip_recorded = false;
+};
+
+// An unsigned statement and what to call it in an error ("row 14").
+struct LabelledStatement {
+  std::string label;
+  nlohmann::json statement;
 };
 
 // One entry as stored: its hash, its exact hashed bytes, and the parsed entry.
@@ -43,6 +70,7 @@ struct LedgerEntry {
   Hash hash{};
   std::string leaf;
   nlohmann::json entry;
+  std::optional<Withdrawal> withdrawn;  // set by history(): a void withdrew it
 };
 
 struct PartyInfo {
@@ -124,15 +152,37 @@ class Ledger {
   // Appends one signed statement per line, all or nothing, in one
   // transaction. An error names the line (as "<source_name>:<line>: ...")
   // and leaves the ledger as it was.
-  Result<AppendReport> append(std::istream& lines, std::string_view source_name);
+  [[nodiscard]] Result<AppendReport> append(std::istream& lines, std::string_view source_name,
+                                            const AppendOptions& options = {});
 
-  // Adds `time` (if absent) and `prev` (the chain's current head), signs with
-  // `key` and appends, all under the write lock so the head cannot move
-  // between reading and writing it.
-  Result<AppendReport> record(nlohmann::json unsigned_statement, const SigningKey& key);
+  // Builds the statement as prepare_unsigned does, sets `prev` (the chain's
+  // current head), signs with `key` and appends, all under the write lock so
+  // the head cannot move between reading and writing it. With
+  // options.corrects, a void of that entry goes first in the same append.
+  [[nodiscard]] Result<AppendReport> record(nlohmann::json unsigned_statement, const SigningKey& key,
+                                            const RecordOptions& options = {});
+  // record for many statements in one transaction, all or nothing; each is
+  // linked to the head its predecessors in the batch left. An error is
+  // prefixed with the statement's label.
+  [[nodiscard]] Result<AppendReport> record_all(std::vector<LabelledStatement> statements, const SigningKey& key,
+                                                const RecordOptions& options = {});
+
+  // The registered party whose key in force is `key`; invalid_input if none
+  // (or it is revoked).
+  [[nodiscard]] Result<std::string> party_of_key(const SigningKey& key);
+  // An unsigned statement as `key`'s party signs it: `actor` filled in when
+  // absent and refused when it is another party; `time` converted to UTC
+  // from any RFC 3339 offset (now when absent); a value's currency in ISO
+  // 4217; and unless `unregistered`, each `from`, `to` or `consignee` id a
+  // registered party (the error suggests the nearest registered ids).
+  [[nodiscard]] Result<nlohmann::json> prepare_unsigned(nlohmann::json statement, const SigningKey& key,
+                                                        bool unregistered = false);
+  // Only the last check of prepare_unsigned, against the registry as loaded.
+  [[nodiscard]] Status check_party_references(const nlohmann::json& statement);
 
   Result<std::vector<PartyInfo>> parties();
-  // The VIN's entries in order; empty if the ledger has none.
+  // The VIN's entries in order, each marked if a void withdrew it; empty if
+  // the ledger has none.
   Result<std::vector<LedgerEntry>> history(std::string_view vin);
   Result<std::optional<Hash>> head(std::string_view chain);
   Result<LedgerEntry> entry(std::int64_t seq);
@@ -183,8 +233,8 @@ class Ledger {
 
   // Every registration of every party (what verification judges parties by).
   Result<PartyHistory> party_history();
-  // Custody and destination findings for one VIN (ledger_verify.cpp);
-  // not_found if the ledger has no entry for it.
+  // Custody and destination findings for one VIN (ledger_verify.cpp); a
+  // VIN with no entry gets the NO_RECORD finding.
   Result<VehicleReport> verify(std::string_view vin, const ReferenceData& reference, const VerifyOptions& options);
   // verify over every VIN, streamed in VIN order through `each_vehicle`
   // (its first error stops the screen), from one read snapshot.

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vinledger/result.h"
+#include "vinledger/money.h"
 #include "vinledger/timestamp.h"
 
 namespace vinledger {
@@ -28,15 +29,6 @@ struct WmiInfo {
   std::string country;       // country of manufacture as the table names it, e.g. "Japan"
   std::string source;        // where the row comes from
 };
-
-// An amount in minor units of an ISO 4217 currency, as in an export's `value`.
-struct Money {
-  std::int64_t amount = 0;
-  std::string currency;
-};
-
-// "10,000,000 JPY", "50,000.00 EUR": the amount in major units.
-std::string format_money(const Money& money);
 
 // One embargo: exports to `destinations` (from `exporting_countries`, or
 // from anywhere when empty) of the goods it covers are prohibited.

@@ -19,7 +19,7 @@
 
 namespace vinledger {
 
-enum class StatementType { kParty, kManufacture, kTransfer, kExport, kShip, kImport, kRegister, kDestroy };
+enum class StatementType { kParty, kManufacture, kTransfer, kExport, kShip, kImport, kRegister, kDestroy, kVoid };
 
 std::string_view to_string(StatementType type);
 std::optional<StatementType> statement_type_from(std::string_view name);
@@ -82,13 +82,30 @@ Result<Statement> statement_from_json(nlohmann::json object);
 // parse_strict_json + statement_from_json.
 Result<Statement> parse_statement(std::string_view text);
 
+// Whether `field` is required for statements of `type` (nullopt: not one of
+// its fields), and whether `value` is what the contract allows there; the
+// error names the field. For reading fields one at a time (a CSV column).
+std::optional<bool> field_required(StatementType type, std::string_view field);
+[[nodiscard]] Status check_statement_field(StatementType type, std::string_view field, const nlohmann::json& value);
+
+// The fields of `type` that name another party by id (`from`, `to`, a
+// `consignee` id), from the field table: `record` and `sign` refuse an id
+// there that is not registered.
+std::vector<std::string_view> party_reference_fields(StatementType type);
+
+// What a statement entering the ledger now must satisfy beyond its form
+// (which stored statements keep whatever the version that accepted them):
+// a declared value's currency is in the ISO 4217 table (vinledger/money.h).
+[[nodiscard]] Status check_new_statement(const Statement& statement);
+
 // Adds `sig` to an unsigned statement object (which must not have one yet)
 // and returns the checked statement.
 Result<Statement> sign_statement(nlohmann::json unsigned_object, const SigningKey& key);
 
 // Converts a value given as text (a command-line option) to the JSON the
 // field holds: an integer for `year`; a list for `via`, `roles` and `wmi`
-// ("A,B"); for `value` "AMOUNT CURRENCY" (amount in minor units); for
+// ("A,B"); for `value` an amount as people write it ("65,000.00 EUR",
+// parse_money), held in minor units, or the JSON object itself; for
 // `consignee` a party id, or an inline {"name","country"} as JSON; a string
 // for anything else. Form is checked later, with the whole statement.
 Result<nlohmann::json> field_value_from_text(std::string_view field, std::string_view text);

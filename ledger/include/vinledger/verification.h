@@ -27,7 +27,26 @@ struct VehicleEvent {
   std::int64_t seq = 0;
   std::string recorded;  // the entry's log time
   Statement statement;
+  Hash hash{};           // the entry's hash, which a void names
 };
+
+// An entry a `void` withdrew (docs/format.md "Corrections"): it stays in the
+// log and in `history`, and verification leaves it out of every rule.
+struct Withdrawal {
+  std::int64_t seq = 0;  // the entry withdrawn
+  std::int64_t by = 0;   // the void
+  std::string reason;
+  // A correction's replacement: the entry right after the void (seq by+1),
+  // by the void's actor, about the same VIN. Verification reads it in the
+  // withdrawn entry's place, where the event it corrects happened.
+  std::optional<std::int64_t> replaced_by;
+};
+
+// The entries of one vehicle's chain (in seq order) that its voids withdraw:
+// a void withdraws an earlier entry of the chain that is not a void, not
+// withdrawn already, and was signed by the void's actor or the void's actor
+// is `operator_id`; any other void withdraws nothing.
+std::vector<Withdrawal> withdrawals(std::span<const VehicleEvent> events, std::string_view operator_id);
 
 // Reads a vehicle event out of an entry's statement object (as stored or as
 // proved), checking it against the statement contract.
@@ -49,9 +68,12 @@ class PartyHistory {
   // The registration of `id` in force at entry `seq`, or null if none yet.
   const PartyVersion* as_of(std::string_view id, std::int64_t seq) const;
   std::size_t size() const { return parties_.size(); }
+  // The party registered at seq 0 (it may withdraw any entry); empty if none.
+  const std::string& operator_id() const { return operator_id_; }
 
  private:
   std::map<std::string, std::vector<PartyVersion>, std::less<>> parties_;
+  std::string operator_id_;
 };
 
 struct VerifyOptions {
@@ -60,7 +82,8 @@ struct VerifyOptions {
 };
 
 // Every custody and destination finding for one VIN's events (in seq
-// order), sorted by seq, then worst first, then code.
+// order), sorted by seq, then worst first, then code. Withdrawn entries and
+// the voids that withdrew them are left out of every rule.
 std::vector<Finding> verify_vehicle(std::string_view vin, std::span<const VehicleEvent> events,
                                     const PartyHistory& parties, const ReferenceData& reference,
                                     const VerifyOptions& options);
@@ -70,7 +93,12 @@ struct VehicleReport {
   std::string vin;
   std::int64_t entries = 0;
   std::vector<Finding> findings;
+  std::vector<Withdrawal> withdrawn;  // entries left out of the analysis
 };
+
+// The report for a VIN the ledger has no entry for: one NO_RECORD finding
+// (medium; docs/rules.md).
+VehicleReport no_record_report(std::string_view vin);
 
 // What `screen` counts over every vehicle. Bounded: it keeps the findings
 // of the worst few vehicles only, so memory does not grow with the ledger.

@@ -31,6 +31,7 @@ std::string event_label(const VehicleEvent& event) {
     case StatementType::kImport: what = "import"; break;
     case StatementType::kRegister: what = "registration"; break;
     case StatementType::kDestroy: what = "destruction"; break;
+    case StatementType::kVoid: what = "void"; break;
   }
   return std::string("the ") + what + " at seq " + std::to_string(event.seq);
 }
@@ -53,7 +54,8 @@ std::string event_summary(const VehicleContext& context, const VehicleEvent& eve
       return "imported into " + country() + " at " + context.reference.port_label(text_field(event, "port"));
     case StatementType::kRegister: return "registered in " + country();
     case StatementType::kDestroy: return "destroyed in " + country();
-    case StatementType::kParty: break;
+    case StatementType::kParty:
+    case StatementType::kVoid: break;
   }
   return "recorded";
 }

@@ -54,4 +54,7 @@ void check_arrival(const VehicleContext& context, Findings& out);            // 
 void check_embargoes(const VehicleContext& context, Findings& out);          // EMBARGOED_DESTINATION
 void check_sanctioned_parties(const VehicleContext& context, Findings& out); // SANCTIONED_PARTY
 
+// Records.
+void check_duplicate_events(const VehicleContext& context, Findings& out);   // DUPLICATE_EVENT
+
 }  // namespace vinledger::rules

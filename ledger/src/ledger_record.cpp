@@ -101,9 +101,8 @@ Status Ledger::check_party_references(const nlohmann::json& statement) {
 }
 
 Result<nlohmann::json> Ledger::prepare_unsigned(nlohmann::json statement, const SigningKey& key, bool unregistered) {
-  auto registry = PartyRegistry::load(*impl_->store);
-  if (!registry) return std::unexpected(registry.error());
-  impl_->parties = std::move(*registry);
+  // The registry as loaded by open: `sign` prepares a file's lines against
+  // one state of it (append checks the keys in force again anyway).
   return prepare_for(impl_->parties, std::move(statement), key, unregistered, impl_->settings.clock());
 }
 

@@ -66,7 +66,8 @@ TEST_CASE("a bad cell is named by its row and column", "[csv]") {
   const std::string header = "Chassis/VIN,Sold,Buyer,Invoice\n";
   const std::string good = "JTJHY7AX0N4000321,2023-05-12 09:30,kansai-motors,INV-1\n";
   CHECK_THAT(refusal(header + good + "1FTUF4CN0PK000001,2023-05-12 09:30,kansai-motors,INV-2\n", kTransferMapping),
-             Contains("sales.csv: row 3, column \"Chassis/VIN\": VIN check digit (position 9) is '0', expected"));
+             Contains("sales.csv: row 3, column \"Chassis/VIN\": field \"vin\" VIN check digit (position 9) is '0', "
+                      "expected '8'"));
   CHECK_THAT(refusal(header + good + good + "JTJHY7AX0N4000321,12/05/2023,kansai-motors,INV-3\n", kTransferMapping),
              Contains("row 4, column \"Sold\": \"12/05/2023\" is not a time"));
   CHECK_THAT(refusal(header + "JTJHY7AX0N4000321,2023-05-12 09:30,,INV-1\n", kTransferMapping),
@@ -77,10 +78,10 @@ TEST_CASE("a bad cell is named by its row and column", "[csv]") {
 
 TEST_CASE("rows are counted as a spreadsheet counts them", "[csv]") {
   // A quoted line break stays in its row; a blank line is a row of its own.
-  const std::string csv = "\xEF\xBB\xBF" "Chassis/VIN,Sold,Buyer,Invoice\n"
-                          "JTJHY7AX0N4000321,2023-05-12 09:30,kansai-motors,\"INV\n1\"\n"
+  const std::string csv = "\xEF\xBB\xBF" "Chassis/VIN,Sold,Buyer,Invoice,Notes\n"
+                          "JTJHY7AX0N4000321,2023-05-12 09:30,kansai-motors,INV-1,\"two\nlines\"\n"
                           "\n"
-                          "JTJHY7AX0N4000321,2023-05-12 09:30,kansai-motors,\n";
+                          "JTJHY7AX0N4000321,2023-05-12 09:30,kansai-motors,,\n";
   auto rows = statements_from_csv(csv, "sales.csv", mapping_of(kTransferMapping));
   REQUIRE(rows);
   REQUIRE(rows->size() == 2);
@@ -116,7 +117,8 @@ TEST_CASE("a mapping is checked before any row is read", "[csv]") {
   }
   auto missing = statements_from_csv("VIN\nX\n", "x.csv", mapping_of(kTransferMapping));
   REQUIRE_FALSE(missing);
-  CHECK_THAT(missing.error().message, Contains("names column \"Chassis/VIN\", which the header row does not have"));
+  CHECK_THAT(missing.error().message, Contains("x.csv: the mapping's fields.") &&
+                                         Contains(", which the header row does not have"));
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "event_index.h"
 
-#include "corrections.h"
 #include "vinledger/entry.h"
 #include "vinledger/event_identity.h"
 

@@ -2,11 +2,9 @@
 // statement for a party's key (actor, time in UTC, the parties it names),
 // signing it with prev = the chain's head under the write lock, and
 // corrections (a void and its replacement in one append).
-#include <algorithm>
 
 #include "ledger_impl.h"
 #include "party_suggestions.h"
-#include "vinledger/entry.h"
 #include "vinledger/money.h"
 #include "vinledger/timestamp.h"
 

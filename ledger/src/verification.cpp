@@ -1,54 +1,12 @@
-// verify_vehicle: builds the custody and voyage models once and runs every
-// rule over them. Also the small pieces of the public verification API.
+// The small pieces of the public verification API: reading events, party
+// history, verdicts and screen summaries. The rules and their runner
+// (verify_vehicle) live in rules/.
 #include "vinledger/verification.h"
 
 #include <algorithm>
 #include <array>
 
-#include "rules/rules.h"
-
 namespace vinledger {
-
-namespace rules {
-
-VehicleContext::VehicleContext(std::string_view vin, std::span<const VehicleEvent> events, const PartyHistory& parties,
-                               const ReferenceData& reference, const VerifyOptions& options)
-    : vin(vin),
-      events(events),
-      parties(parties),
-      reference(reference),
-      options(options),
-      custody(build_custody_timeline(events)),
-      voyages(build_voyage_timeline(events)) {}
-
-Finding make_finding(const VehicleContext& context, const char* code, Severity severity, std::int64_t seq,
-                     std::string message, std::vector<std::int64_t> evidence) {
-  std::sort(evidence.begin(), evidence.end());
-  evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
-  return Finding{code, severity, std::string(context.vin), seq, std::move(message), std::move(evidence)};
-}
-
-}  // namespace rules
-
-namespace {
-
-using Rule = void (*)(const rules::VehicleContext&, rules::Findings&);
-
-constexpr std::array<Rule, 13> kRules = {
-    rules::check_origin,          rules::check_custody_gaps,     rules::check_time_reversal,
-    rules::check_after_terminal,  rules::check_roles,            rules::check_vin_check_digit,
-    rules::check_wmi,             rules::check_route,            rules::check_undeclared_export,
-    rules::check_consignee_country, rules::check_arrival,        rules::check_embargoes,
-    rules::check_sanctioned_parties,
-};
-
-bool finding_order(const Finding& a, const Finding& b) {
-  if (a.seq != b.seq) return a.seq < b.seq;
-  if (a.severity != b.severity) return a.severity > b.severity;
-  return a.code < b.code;
-}
-
-}  // namespace
 
 Result<VehicleEvent> vehicle_event_from(std::int64_t seq, std::string recorded, nlohmann::json statement) {
   auto checked = statement_from_json(std::move(statement));
@@ -73,14 +31,10 @@ const PartyVersion* PartyHistory::as_of(std::string_view id, std::int64_t seq) c
   return after == versions.begin() ? nullptr : &*(after - 1);
 }
 
-std::vector<Finding> verify_vehicle(std::string_view vin, std::span<const VehicleEvent> events,
-                                    const PartyHistory& parties, const ReferenceData& reference,
-                                    const VerifyOptions& options) {
-  rules::VehicleContext context(vin, events, parties, reference, options);
-  std::vector<Finding> findings;
-  for (Rule rule : kRules) rule(context, findings);
-  std::sort(findings.begin(), findings.end(), finding_order);
-  return findings;
+std::span<const PartyVersion> PartyHistory::versions(std::string_view id) const {
+  auto found = parties_.find(id);
+  if (found == parties_.end()) return {};
+  return found->second;
 }
 
 namespace {

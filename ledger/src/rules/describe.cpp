@@ -31,6 +31,7 @@ std::string event_label(const VehicleEvent& event) {
     case StatementType::kImport: what = "import"; break;
     case StatementType::kRegister: what = "registration"; break;
     case StatementType::kDestroy: what = "destruction"; break;
+    case StatementType::kMove: what = "land or air leg"; break;
   }
   return std::string("the ") + what + " at seq " + std::to_string(event.seq);
 }
@@ -53,6 +54,9 @@ std::string event_summary(const VehicleContext& context, const VehicleEvent& eve
       return "imported into " + country() + " at " + context.reference.port_label(text_field(event, "port"));
     case StatementType::kRegister: return "registered in " + country();
     case StatementType::kDestroy: return "destroyed in " + country();
+    case StatementType::kMove:
+      return "moved by " + std::string(text_field(event, "mode")) + " " + port_label(context, leg_from(event)) + " -> " +
+             port_label(context, leg_to(event));
     case StatementType::kParty: break;
   }
   return "recorded";

@@ -64,11 +64,9 @@ void CliLedger::append_signed(const std::string& unsigned_statement) const {
   REQUIRE(appended.exit_code == 0);
 }
 
-// Batched: one `sign` per signer and one `append` for the parties and one
-// for the statements, so that a scenario costs a handful of processes
-// (the scenario test loads sixty of them). Statements are signed without
-// --link: `prev` is optional and the rules never read it.
-void CliLedger::load_scenario(const std::string& name) {
+// Parties: one `sign` by the operator and one `append` for all. Statements:
+// see the header (batched or one by one).
+void CliLedger::load_scenario(const std::string& name, bool batched) {
   const auto scenario = fixtures_dir() / "scenarios" / name;
   auto registered = nlohmann::json::parse(run({"--json", "party", "list"}).out);
   std::string operator_id;
@@ -86,10 +84,21 @@ void CliLedger::load_scenario(const std::string& name) {
     for (const auto& existing : registered["parties"]) known = known || existing["id"] == id;
     if (known) continue;
     if (!new_keys.count(id)) {
-      auto keygen = run_vinledger({"keygen", "--name", id, "--out", key_of(id).string()});
-      INFO(keygen.err);
-      REQUIRE(keygen.exit_code == 0);
-      new_keys[id] = keygen.out.substr(0, keygen.out.find('\n'));
+      // One key per party id for the whole test process, made by the real
+      // `keygen` once and copied after: scenarios share most parties.
+      static TempDir key_cache;
+      static std::map<std::string, std::string> cached_vkeys;
+      const auto cached = key_cache / (id + ".key");
+      if (!cached_vkeys.count(id)) {
+        auto keygen = run_vinledger({"keygen", "--name", id, "--out", cached.string()});
+        INFO(keygen.err);
+        REQUIRE(keygen.exit_code == 0);
+        cached_vkeys[id] = keygen.out.substr(0, keygen.out.find('\n'));
+      }
+      std::filesystem::copy_file(cached, key_of(id));
+      std::filesystem::permissions(key_of(id), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace);
+      new_keys[id] = cached_vkeys[id];
     }
     party["type"] = "party";
     party["actor"] = operator_id;
@@ -128,9 +137,14 @@ void CliLedger::load_scenario(const std::string& name) {
     }
     sign_and_append({{"operator", lines}}, order);
   }
+  std::ifstream statements(scenario / "statements.jsonl");
+  if (!batched) {
+    for (std::string line; std::getline(statements, line);)
+      if (!line.empty()) append_signed(line);
+    return;
+  }
   std::map<std::string, std::vector<std::string>> by_actor;
   std::vector<std::string> order;
-  std::ifstream statements(scenario / "statements.jsonl");
   for (std::string line; std::getline(statements, line);) {
     if (line.empty()) continue;
     const std::string actor = nlohmann::json::parse(line).at("actor");

@@ -56,7 +56,8 @@ std::vector<Place> places_of(const VehicleContext& context, const VehicleEvent& 
     case StatementType::kMove: places.push_back({place_of(event), "takes the vehicle to"}); break;
     case StatementType::kImport:
       places.push_back({place_of(event), "brings the vehicle into"});
-      places.push_back({country_of_port(text_field(event, "port")), "names as its port of entry a port in"});
+      if (country_of_port(text_field(event, "port")) != place_of(event))
+        places.push_back({country_of_port(text_field(event, "port")), "names as its port of entry a port in"});
       break;
     case StatementType::kRegister: places.push_back({place_of(event), "registers the vehicle in"}); break;
     case StatementType::kTransfer: {
@@ -138,7 +139,7 @@ void judge(const VehicleContext& context, std::size_t index, bool diversions, Fi
     if (!certain.empty()) clauses.push_back("is prohibited by " + joined(certain));
     if (!uncertain.empty()) clauses.push_back("may be prohibited by " + joined(uncertain));
     if (!unjudgeable.empty()) clauses.push_back("cannot be judged against " + joined(unjudgeable));
-    message += joined(clauses);
+    message += " " + joined(clauses);
     message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
     hit.evidence.push_back(event.seq);
     if (voyage) hit.evidence.push_back(voyage->export_seq);

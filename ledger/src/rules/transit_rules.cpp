@@ -69,7 +69,10 @@ std::vector<Exposure> national(std::vector<Exposure> found) {
 std::string binding_text(const std::vector<Exposure>& found, std::vector<std::int64_t>& evidence) {
   std::vector<std::string> parts;
   for (const auto& exposure : found) {
-    parts.push_back(exposure.rule->id + (exposure.basis_text.empty() ? "" : " (" + exposure.basis_text + ")"));
+    std::string part = exposure.rule->id;
+    if (!exposure.basis_text.empty()) part += " (" + exposure.basis_text + ")";
+    if (!exposure.why.empty()) part += ": " + exposure.why;
+    parts.push_back(std::move(part));
     evidence.insert(evidence.end(), exposure.evidence.begin(), exposure.evidence.end());
   }
   return joined(parts);

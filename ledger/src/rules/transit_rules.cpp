@@ -25,7 +25,8 @@ namespace {
 
 constexpr std::int64_t kSecondsPerDay = 86400;
 constexpr std::int64_t kQuickDays = 30;
-constexpr std::int64_t kDarkDays = 180;
+// A year: a dealer's stock can sit unregistered for months.
+constexpr std::int64_t kDarkDays = 365;
 
 // The embargoed country a country or place leads to, and the table row.
 const TradePlace* transit_toward(const VehicleContext& context, std::string_view country, std::string_view locode) {

@@ -34,7 +34,8 @@ std::string describe(const nlohmann::json& s) {
     return value.empty() ? std::string() : std::string(", ") + label + " " + value;
   };
   if (type == "manufacture")
-    return "made in " + text_of(s, "country") + ": " + text_of(s, "make") + " " + text_of(s, "model") + " " + text_of(s, "year");
+    return "made in " + text_of(s, "country") + ": " + text_of(s, "make") + " " + text_of(s, "model") + " " +
+           text_of(s, "year") + optional("engine cc", "engine_cc") + optional("fuel", "fuel") + optional("HS", "hs_code");
   if (type == "transfer")
     return text_of(s, "from") + " -> " + text_of(s, "to") + " in " + text_of(s, "country") + optional("doc", "doc");
   if (type == "export")
@@ -42,7 +43,11 @@ std::string describe(const nlohmann::json& s) {
            optional("via", "via") + ", consignee " + text_of(s, "consignee") + ", doc " + text_of(s, "doc") +
            optional("value", "value");
   if (type == "ship")
-    return text_of(s, "from_port") + " -> " + text_of(s, "to_port") + optional("vessel", "vessel") + ", B/L " + text_of(s, "doc");
+    return text_of(s, "from_port") + " -> " + text_of(s, "to_port") + optional("vessel", "vessel") + optional("IMO", "imo") +
+           ", B/L " + text_of(s, "doc");
+  if (type == "move")
+    return "by " + text_of(s, "mode") + " " + text_of(s, "from_place") + " -> " + text_of(s, "to_place") +
+           optional("carrier", "carrier") + ", doc " + text_of(s, "doc");
   if (type == "import") return "into " + text_of(s, "country") + " at " + text_of(s, "port") + ", doc " + text_of(s, "doc");
   if (type == "register") return "in " + text_of(s, "country") + " to " + text_of(s, "owner") + optional("plate", "plate");
   if (type == "destroy") return "in " + text_of(s, "country");

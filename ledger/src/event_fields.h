@@ -34,10 +34,21 @@ inline std::string_view country_of_port(std::string_view locode) {
   return locode.size() >= 2 ? locode.substr(0, 2) : std::string_view();
 }
 
-// The country an event puts the vehicle in: its `country`, or for a
-// shipping leg the country of the port it goes to.
+// A leg of a journey: a `ship` (sea) or a `move` (road, rail, air).
+inline bool is_leg(StatementType type) { return type == StatementType::kShip || type == StatementType::kMove; }
+
+// Where a leg starts and ends (UN/LOCODEs).
+inline std::string_view leg_from(const VehicleEvent& event) {
+  return text_field(event, event.statement.type == StatementType::kShip ? "from_port" : "from_place");
+}
+inline std::string_view leg_to(const VehicleEvent& event) {
+  return text_field(event, event.statement.type == StatementType::kShip ? "to_port" : "to_place");
+}
+
+// The country an event puts the vehicle in: its `country`, or for a leg
+// the country of the place it goes to.
 inline std::string_view place_of(const VehicleEvent& event) {
-  if (event.statement.type == StatementType::kShip) return country_of_port(text_field(event, "to_port"));
+  if (is_leg(event.statement.type)) return country_of_port(leg_to(event));
   return text_field(event, "country");
 }
 

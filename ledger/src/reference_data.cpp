@@ -5,6 +5,7 @@
 #include "csv_table.h"
 #include "data_dir.h"
 #include "name_matching.h"
+#include "reference_tables.h"
 
 namespace vinledger {
 namespace {
@@ -71,6 +72,7 @@ Result<ReferenceData> ReferenceData::load(const std::filesystem::path& data_dir)
   ReferenceData data;
   for (auto loader : {load_wmi, load_countries, load_ports})
     if (auto ok = loader(data, data_dir); !ok) return std::unexpected(ok.error());
+  if (auto ok = load_trade_tables(data, data_dir); !ok) return std::unexpected(ok.error());
   if (auto ok = data.load_rules(data_dir / "rules.json"); !ok) return std::unexpected(ok.error());
   return data;
 }
@@ -109,6 +111,14 @@ void ReferenceData::index_denied_party(std::size_t index) {
   };
   index_name(party.name);
   for (const auto& alias : party.aliases) index_name(alias);
+  auto index_loose = [&](const std::string& name) {
+    LooseNameKeys keys = loose_name_keys(name);
+    if (keys.ordered.empty()) return;
+    denied_by_loose_key_.emplace("o:" + keys.ordered, std::make_pair(index, name));
+    denied_by_loose_key_.emplace("s:" + keys.sorted, std::make_pair(index, name));
+  };
+  index_loose(party.name);
+  for (const auto& alias : party.aliases) index_loose(alias);
 }
 
 std::optional<WmiInfo> ReferenceData::wmi_of(std::string_view vin) const {
@@ -146,13 +156,30 @@ std::string ReferenceData::port_label(std::string_view locode) const {
 std::vector<DeniedPartyMatch> ReferenceData::screen_name(std::string_view name) const {
   std::vector<DeniedPartyMatch> matches;
   if (denied_by_name_.empty()) return matches;
+  auto add = [&](const std::pair<std::size_t, std::string>& hit, const std::string& shared, const char* how) {
+    const DeniedParty* entry = &denied_[hit.first];
+    const bool seen = std::any_of(matches.begin(), matches.end(), [&](const auto& m) { return m.entry == entry; });
+    if (!seen) matches.push_back(DeniedPartyMatch{entry, hit.second, shared, how});
+  };
   const std::string normalized = normalize_name(name);
   auto [begin, end] = denied_by_name_.equal_range(normalized);
-  for (auto it = begin; it != end; ++it) {
-    const DeniedParty* entry = &denied_[it->second.first];
-    const bool seen = std::any_of(matches.begin(), matches.end(), [&](const auto& m) { return m.entry == entry; });
-    if (!seen) matches.push_back(DeniedPartyMatch{entry, it->second.second, normalized});
-  }
+  for (auto it = begin; it != end; ++it) add(it->second, normalized, "");
+  if (!matches.empty() || denied_by_loose_key_.empty()) return matches;
+  // The loose keys cost more than the exact lookup; one process screens the
+  // same few party names over and over, so each thread remembers them.
+  // The keys depend on the name only, never on the lists.
+  thread_local std::unordered_map<std::string, LooseNameKeys> cache;
+  if (cache.size() > 4096) cache.clear();
+  auto found = cache.find(normalized);
+  if (found == cache.end()) found = cache.emplace(normalized, loose_name_keys(name)).first;
+  const LooseNameKeys& keys = found->second;
+  if (keys.ordered.empty()) return matches;
+  auto [obegin, oend] = denied_by_loose_key_.equal_range("o:" + keys.ordered);
+  for (auto it = obegin; it != oend; ++it)
+    add(it->second, keys.ordered, "after transliteration to Latin, spelling out abbreviations and folding romanization variants");
+  auto [sbegin, send] = denied_by_loose_key_.equal_range("s:" + keys.sorted);
+  for (auto it = sbegin; it != send; ++it)
+    add(it->second, keys.sorted, "with the words in another order, after transliteration and folding romanization variants");
   return matches;
 }
 

@@ -6,6 +6,7 @@
 
 #include "country_codes.h"
 #include "vinledger/reference_data.h"
+#include "vinledger/statement.h"
 
 namespace vinledger {
 namespace {
@@ -72,6 +73,44 @@ Result<std::optional<Money>> money_member(const json& object, const char* name) 
   return std::optional<Money>{Money{it->at("amount").get<std::int64_t>(), it->at("currency").get<std::string>()}};
 }
 
+Result<bool> flag_member(const json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return false;
+  if (!it->is_boolean()) return invalid_input(std::string("\"") + name + "\" must be true or false");
+  return it->get<bool>();
+}
+
+// What a rule covers beyond the destination: engine, fuel, HS code, who
+// and what it binds (reference_data.h, EmbargoRule).
+Status scope_from(const json& object, EmbargoRule& rule) {
+  for (auto [name, out] : {std::pair{"binds_nationals", &rule.binds_nationals},
+                           std::pair{"follows_vehicle", &rule.follows_vehicle}}) {
+    auto flag = flag_member(object, name);
+    if (!flag) return std::unexpected(flag.error());
+    *out = *flag;
+  }
+  auto origins = country_list(object, "origin_countries");
+  if (!origins) return std::unexpected(origins.error());
+  rule.origin_countries = std::move(*origins);
+  if (auto it = object.find("engine_cc_above"); it != object.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 0)
+      return invalid_input("\"engine_cc_above\" must be a non-negative integer (cm3)");
+    rule.engine_cc_above = it->get<std::int64_t>();
+  }
+  auto fuels = text_list(object, "fuels");
+  if (!fuels) return std::unexpected(fuels.error());
+  for (const auto& fuel : *fuels)
+    if (!is_fuel(fuel)) return invalid_input("\"fuels\" holds \"" + fuel + "\", not a fuel of the statement contract");
+  rule.fuels = std::move(*fuels);
+  auto prefixes = text_list(object, "hs_prefixes");
+  if (!prefixes) return std::unexpected(prefixes.error());
+  for (const auto& prefix : *prefixes)
+    if (prefix.empty() || prefix.size() > 10 || prefix.find_first_not_of("0123456789") != std::string::npos)
+      return invalid_input("\"hs_prefixes\" holds \"" + prefix + "\", not 1-10 digits");
+  rule.hs_prefixes = std::move(*prefixes);
+  return {};
+}
+
 Result<EmbargoRule> embargo_from(const json& object) {
   if (!object.is_object()) return invalid_input("must be an object");
   EmbargoRule rule;
@@ -112,6 +151,7 @@ Result<EmbargoRule> embargo_from(const json& object) {
     if (!date) return invalid_input("\"in_force_from\": " + date.error().message);
     rule.in_force_from = *date;
   }
+  if (auto ok = scope_from(object, rule); !ok) return std::unexpected(ok.error());
   return rule;
 }
 
@@ -206,6 +246,7 @@ Status ReferenceData::set_rules(const json& rules, const std::filesystem::path& 
   embargoes_ = std::move(embargoes);
   denied_.clear();
   denied_by_name_.clear();
+  denied_by_loose_key_.clear();
   for (auto& party : denied) add_denied_party(std::move(party));
   return {};
 }

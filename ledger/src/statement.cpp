@@ -16,10 +16,19 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 9> kTypeNames = {"party",  "manufacture", "transfer", "export", "ship",
-                                                        "import", "register",    "destroy",  "void"};
+constexpr std::array<std::string_view, 10> kTypeNames = {"party",  "manufacture", "transfer", "export", "ship",
+                                                         "import", "register",    "destroy",  "move",   "void"};
 constexpr std::array<std::string_view, 7> kRoleNames = {"manufacturer", "dealer",   "exporter", "carrier",
                                                         "importer",     "registry", "regulator"};
+
+// `fuel` of a manufacture: what drives the vehicle, as export controls
+// distinguish it (Japan's ban on hybrid and electric cars to Russia).
+constexpr std::array<std::string_view, 9> kFuels = {"petrol", "diesel", "hybrid", "plug_in_hybrid", "electric",
+                                                    "fuel_cell", "lpg", "cng", "other"};
+// `mode` of a move: the legs that are not by sea.
+constexpr std::array<std::string_view, 3> kModes = {"road", "rail", "air"};
+// Largest engine capacity accepted, in cm3: beyond any road vehicle.
+constexpr std::int64_t kMaxEngineCc = 30000;
 
 // Free text (names, documents, plates) is for people to read on one line.
 constexpr std::size_t kMaxTextBytes = 256;
@@ -31,6 +40,7 @@ enum class FieldKind {
   kType, kVin, kTimestamp, kPartyId, kSignature, kPrev,
   kCountry, kPartyCountry, kCountryList, kPort, kText, kYear,
   kRoles, kVerifierKey, kWmiList, kConsignee, kValue, kTrue, kEntryHash,
+  kEngineCc, kFuel, kHsCode, kImo, kMode,
 };
 
 struct FieldSpec {
@@ -56,10 +66,11 @@ std::span<const FieldSpec> fields_of(StatementType type) {
       {"country", FieldKind::kPartyCountry, true}, {"roles", FieldKind::kRoles, true},
       {"vkey", FieldKind::kVerifierKey, true},  {"wmi", FieldKind::kWmiList, false},
       {"revoked", FieldKind::kTrue, false}};
-  static constexpr FieldSpec kManufacture[] = {{"country", FieldKind::kCountry, true},
-                                               {"make", FieldKind::kText, true},
-                                               {"model", FieldKind::kText, true},
-                                               {"year", FieldKind::kYear, true}};
+  static constexpr FieldSpec kManufacture[] = {
+      {"country", FieldKind::kCountry, true}, {"make", FieldKind::kText, true},
+      {"model", FieldKind::kText, true},      {"year", FieldKind::kYear, true},
+      {"engine_cc", FieldKind::kEngineCc, false}, {"fuel", FieldKind::kFuel, false},
+      {"hs_code", FieldKind::kHsCode, false}};
   static constexpr FieldSpec kTransfer[] = {{"from", FieldKind::kPartyId, true},
                                             {"to", FieldKind::kPartyId, true},
                                             {"country", FieldKind::kCountry, true},
@@ -72,6 +83,7 @@ std::span<const FieldSpec> fields_of(StatementType type) {
   static constexpr FieldSpec kShip[] = {{"from_port", FieldKind::kPort, true},
                                         {"to_port", FieldKind::kPort, true},
                                         {"vessel", FieldKind::kText, false},
+                                        {"imo", FieldKind::kImo, false},
                                         {"doc", FieldKind::kText, true}};
   static constexpr FieldSpec kImport[] = {{"country", FieldKind::kCountry, true},
                                           {"port", FieldKind::kPort, true},
@@ -82,6 +94,13 @@ std::span<const FieldSpec> fields_of(StatementType type) {
   static constexpr FieldSpec kDestroy[] = {{"country", FieldKind::kCountry, true}};
   // A correction: withdraws the entry of this VIN whose hash is `target`.
   static constexpr FieldSpec kVoid[] = {{"target", FieldKind::kEntryHash, true}, {"reason", FieldKind::kText, true}};
+  // A land or air leg: places are UN/LOCODEs (towns, rail and road
+  // terminals, airports and border crossings have them too).
+  static constexpr FieldSpec kMove[] = {{"mode", FieldKind::kMode, true},
+                                        {"from_place", FieldKind::kPort, true},
+                                        {"to_place", FieldKind::kPort, true},
+                                        {"carrier", FieldKind::kText, false},
+                                        {"doc", FieldKind::kText, true}};
   switch (type) {
     case StatementType::kParty: return kParty;
     case StatementType::kManufacture: return kManufacture;
@@ -92,6 +111,7 @@ std::span<const FieldSpec> fields_of(StatementType type) {
     case StatementType::kRegister: return kRegister;
     case StatementType::kDestroy: return kDestroy;
     case StatementType::kVoid: return kVoid;
+    case StatementType::kMove: return kMove;
   }
   return {};
 }
@@ -118,6 +138,21 @@ bool is_locode(std::string_view code) {
   for (char c : code.substr(2))
     if (!((c >= 'A' && c <= 'Z') || (c >= '2' && c <= '9'))) return false;
   return true;
+}
+
+bool is_hs_code(std::string_view code) {
+  if (code.size() < 4 || code.size() > 10) return false;
+  return std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// IMO ship identification number: 7 digits, the last the check digit
+// (the first six weighted 7..2, summed, modulo 10), SOLAS XI-1/3.
+bool is_imo_number(std::string_view number) {
+  if (number.size() != 7 || !std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  int sum = 0;
+  for (int i = 0; i < 6; ++i) sum += (number[static_cast<std::size_t>(i)] - '0') * (7 - i);
+  return sum % 10 == number[6] - '0';
 }
 
 Status check_text(const json& value) {
@@ -177,7 +212,7 @@ Status check_field(FieldKind kind, const json& value) {
     case FieldKind::kType:
       if (value.is_string() && statement_type_from(value.get_ref<const std::string&>())) return {};
       return invalid_input(shown(value) + " is not a statement type (party, manufacture, transfer, export, ship, "
-                                          "import, register, destroy, void)");
+                                          "import, register, destroy, move, void)");
     case FieldKind::kVin:
       if (!value.is_string()) return invalid_input("must be a string");
       return validate_vin(value.get_ref<const std::string&>());
@@ -252,6 +287,24 @@ Status check_field(FieldKind kind, const json& value) {
         if (member.is_string() && is_upper_letters(member.get_ref<const std::string&>(), 3)) return {};
         return invalid_input("must be an ISO 4217 code (3 upper-case letters)");
       });
+    case FieldKind::kEngineCc:
+      if (value.is_number_integer() && value.get<std::int64_t>() >= 1 && value.get<std::int64_t>() <= kMaxEngineCc)
+        return {};
+      return invalid_input("must be an integer engine capacity in cm3 from 1 to " + std::to_string(kMaxEngineCc));
+    case FieldKind::kFuel:
+      if (value.is_string() && is_fuel(value.get_ref<const std::string&>())) return {};
+      return invalid_input(shown(value) + " is not a fuel (petrol, diesel, hybrid, plug_in_hybrid, electric, "
+                                          "fuel_cell, lpg, cng, other)");
+    case FieldKind::kHsCode:
+      if (value.is_string() && is_hs_code(value.get_ref<const std::string&>())) return {};
+      return invalid_input(shown(value) + " is not an HS code (4 to 10 digits, no dots, e.g. 870323)");
+    case FieldKind::kImo:
+      if (value.is_string() && is_imo_number(value.get_ref<const std::string&>())) return {};
+      return invalid_input(shown(value) + " is not an IMO ship number (7 digits with a valid check digit)");
+    case FieldKind::kMode:
+      if (value.is_string() && std::find(kModes.begin(), kModes.end(), value.get_ref<const std::string&>()) != kModes.end())
+        return {};
+      return invalid_input(shown(value) + " is not a mode (road, rail, air; a sea leg is a `ship` statement)");
   }
   return internal_error("unhandled field kind");
 }
@@ -370,6 +423,12 @@ std::optional<Role> role_from(std::string_view name) {
   return std::nullopt;
 }
 
+bool is_fuel(std::string_view fuel) { return std::find(kFuels.begin(), kFuels.end(), fuel) != kFuels.end(); }
+
+bool is_electrified_fuel(std::string_view fuel) {
+  return fuel == "hybrid" || fuel == "plug_in_hybrid" || fuel == "electric" || fuel == "fuel_cell";
+}
+
 bool is_party_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
@@ -444,11 +503,11 @@ Result<Statement> sign_statement(json unsigned_object, const SigningKey& key) {
 
 Result<json> field_value_from_text(std::string_view field, std::string_view text) {
   const std::string value(text);
-  if (field == "year") {
+  if (field == "year" || field == "engine_cc") {
     std::int64_t year = 0;
     auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), year);
     if (error != std::errc() || end != value.data() + value.size() || value.empty())
-      return invalid_input("field \"year\" must be an integer, got \"" + value + "\"");
+      return invalid_input("field \"" + std::string(field) + "\" must be an integer, got \"" + value + "\"");
     return json(year);
   }
   if (field == "via" || field == "roles" || field == "wmi") {

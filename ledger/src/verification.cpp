@@ -1,5 +1,6 @@
-// verify_vehicle: builds the custody and voyage models once and runs every
-// rule over them. Also the small pieces of the public verification API.
+// The small pieces of the public verification API: reading events, party
+// history, verdicts and screen summaries. The rules and their runner
+// (verify_vehicle) live in rules/.
 #include "vinledger/verification.h"
 
 #include <algorithm>
@@ -8,50 +9,9 @@
 #include <set>
 
 #include "corrections.h"
-#include "rules/rules.h"
+#include "rules/codes.h"
 
 namespace vinledger {
-
-namespace rules {
-
-VehicleContext::VehicleContext(std::string_view vin, std::span<const VehicleEvent> events, const PartyHistory& parties,
-                               const ReferenceData& reference, const VerifyOptions& options)
-    : vin(vin),
-      events(events),
-      parties(parties),
-      reference(reference),
-      options(options),
-      custody(build_custody_timeline(events)),
-      voyages(build_voyage_timeline(events)) {}
-
-Finding make_finding(const VehicleContext& context, const char* code, Severity severity, std::int64_t seq,
-                     std::string message, std::vector<std::int64_t> evidence) {
-  std::sort(evidence.begin(), evidence.end());
-  evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
-  return Finding{code, severity, std::string(context.vin), seq, std::move(message), std::move(evidence)};
-}
-
-}  // namespace rules
-
-namespace {
-
-using Rule = void (*)(const rules::VehicleContext&, rules::Findings&);
-
-constexpr std::array<Rule, 14> kRules = {
-    rules::check_origin,          rules::check_custody_gaps,     rules::check_time_reversal,
-    rules::check_after_terminal,  rules::check_roles,            rules::check_vin_check_digit,
-    rules::check_wmi,             rules::check_route,            rules::check_undeclared_export,
-    rules::check_consignee_country, rules::check_arrival,        rules::check_embargoes,
-    rules::check_sanctioned_parties, rules::check_duplicate_events,
-};
-
-bool finding_order(const Finding& a, const Finding& b) {
-  if (a.seq != b.seq) return a.seq < b.seq;
-  if (a.severity != b.severity) return a.severity > b.severity;
-  return a.code < b.code;
-}
-
-}  // namespace
 
 Result<VehicleEvent> vehicle_event_from(std::int64_t seq, std::string recorded, nlohmann::json statement) {
   auto checked = statement_from_json(std::move(statement));
@@ -77,6 +37,12 @@ const PartyVersion* PartyHistory::as_of(std::string_view id, std::int64_t seq) c
   return after == versions.begin() ? nullptr : &*(after - 1);
 }
 
+std::span<const PartyVersion> PartyHistory::versions(std::string_view id) const {
+  auto found = parties_.find(id);
+  if (found == parties_.end()) return {};
+  return found->second;
+}
+
 std::vector<Withdrawal> withdrawals(std::span<const VehicleEvent> events, std::string_view operator_id) {
   std::vector<ChainItem> chain;
   chain.reserve(events.size());
@@ -86,45 +52,13 @@ std::vector<Withdrawal> withdrawals(std::span<const VehicleEvent> events, std::s
 
 VehicleReport no_record_report(std::string_view vin) {
   VehicleReport report{std::string(vin), 0, {}, {}};
-  report.findings.push_back(Finding{"NO_RECORD", Severity::kMedium, std::string(vin), std::nullopt,
+  report.findings.push_back(Finding{rules::code::kNoRecord, Severity::kMedium, std::string(vin), std::nullopt,
                                     "the ledger has no entry for VIN " + std::string(vin) +
                                         ": nothing it holds says where this vehicle came from or who holds it",
                                     {}});
   return report;
 }
 
-std::vector<Finding> verify_vehicle(std::string_view vin, std::span<const VehicleEvent> events,
-                                    const PartyHistory& parties, const ReferenceData& reference,
-                                    const VerifyOptions& options) {
-  // The rules judge what the record asserts now: an entry a void withdrew,
-  // and the void itself, stay in the log but out of the analysis.
-  // A correction's replacement is read where the entry it replaces was.
-  const auto withdrawn = withdrawals(events, parties.operator_id());
-  std::map<std::int64_t, const Withdrawal*> withdrawal_of;
-  std::set<std::int64_t> replacements;
-  for (const auto& withdrawal : withdrawn) {
-    withdrawal_of[withdrawal.seq] = &withdrawal;
-    if (withdrawal.replaced_by) replacements.insert(*withdrawal.replaced_by);
-  }
-  std::map<std::int64_t, const VehicleEvent*> by_seq;
-  for (const auto& event : events) by_seq[event.seq] = &event;
-  std::vector<VehicleEvent> asserted;
-  asserted.reserve(events.size());
-  for (const auto& event : events) {
-    if (event.statement.type == StatementType::kVoid || replacements.contains(event.seq)) continue;
-    const VehicleEvent* current = &event;
-    // A replacement withdrawn in turn gives way to its own replacement.
-    for (auto it = withdrawal_of.find(current->seq); current && it != withdrawal_of.end();
-         it = current ? withdrawal_of.find(current->seq) : withdrawal_of.end())
-      current = it->second->replaced_by ? by_seq.at(*it->second->replaced_by) : nullptr;
-    if (current) asserted.push_back(*current);
-  }
-  rules::VehicleContext context(vin, asserted, parties, reference, options);
-  std::vector<Finding> findings;
-  for (Rule rule : kRules) rule(context, findings);
-  std::sort(findings.begin(), findings.end(), finding_order);
-  return findings;
-}
 
 namespace {
 

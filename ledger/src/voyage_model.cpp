@@ -42,6 +42,7 @@ VoyageTimeline build_voyage_timeline(std::span<const VehicleEvent> events) {
         open = static_cast<int>(timeline.voyages.size()) - 1;
         break;
       case StatementType::kShip:
+      case StatementType::kMove:
         if (current) current->leg_indices.push_back(i);
         break;
       case StatementType::kImport:

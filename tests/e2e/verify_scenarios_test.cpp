@@ -1,16 +1,27 @@
 // Every scenario under fixtures/scenarios, loaded through the real binary
 // and judged by `verify --json` and `screen --json` against its expect.json:
-//   {"runs": [{"as_of"?, "arrival_window_days"?, "rules"?,
+//   {"label": "evasion"|"legitimate"|"irregular", "typology", "expected_level"?,
+//    "runs": [{"as_of"?, "arrival_window_days"?, "rules"?,
 //              "vins": {VIN: [{"code", "severity", "seq", "evidence"}]}}]}
 // Each VIN's list is the exact set of findings above info. `seq` and
 // evidence numbers are 0-based lines of statements.jsonl; "party:<id>" is
-// the entry that registered that party. Also: exit codes under --fail-on,
-// and that every finding's message names every seq of its evidence.
+// the entry that registered that party ("party:<id>@2" its second
+// registration). Also: that every finding's message names every seq of its
+// evidence, exit codes under --fail-on (for a few scenarios: the gate is
+// one code path), and over the whole corpus the recall on evasions (worst
+// finding at or above the expected level) and the false positives on
+// legitimate trade (anything above low), against the targets of
+// docs/rules.md. "irregular" scenarios (an incomplete or inconsistent
+// record that is no evasion typology, e.g. a mistyped check digit) count
+// in neither.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
 #include <regex>
 #include <set>
 
@@ -44,13 +55,19 @@ std::vector<std::string> lines_of(const std::filesystem::path& path) {
 class SeqMap {
  public:
   explicit SeqMap(const std::string& scenario) {
-    for (const auto& line : lines_of(scenario_dir(scenario) / "parties.jsonl"))
-      party_seq_[json::parse(line)["id"].get<std::string>()] = 1 + static_cast<std::int64_t>(party_seq_.size());
+    for (const auto& line : lines_of(scenario_dir(scenario) / "parties.jsonl")) {
+      const std::string id = json::parse(line)["id"];
+      const auto seq = 1 + static_cast<std::int64_t>(parties_);
+      ++parties_;
+      const int nth = ++registrations_[id];
+      party_seq_[nth == 1 ? id : id + "@" + std::to_string(nth)] = seq;
+    }
     statements_ = static_cast<std::int64_t>(lines_of(scenario_dir(scenario) / "statements.jsonl").size());
   }
-  std::int64_t size() const { return 1 + static_cast<std::int64_t>(party_seq_.size()) + statements_; }
+  std::int64_t parties() const { return parties_; }
+  std::int64_t size() const { return 1 + parties_ + statements_; }
   std::int64_t seq(const json& relative) const {
-    if (relative.is_number_integer()) return 1 + static_cast<std::int64_t>(party_seq_.size()) + relative.get<std::int64_t>();
+    if (relative.is_number_integer()) return 1 + parties_ + relative.get<std::int64_t>();
     const std::string text = relative.get<std::string>();
     REQUIRE(text.rfind("party:", 0) == 0);
     return party_seq_.at(text.substr(6));
@@ -58,6 +75,8 @@ class SeqMap {
 
  private:
   std::map<std::string, std::int64_t> party_seq_;
+  std::map<std::string, int> registrations_;
+  std::int64_t parties_ = 0;
   std::int64_t statements_ = 0;
 };
 
@@ -129,12 +148,34 @@ std::vector<std::string> with_options(std::vector<std::string> args, const std::
   return args;
 }
 
-void check_run(const CliLedger& ledger, const std::string& scenario, const json& run, const SeqMap& seqs) {
+const std::vector<std::string> kOrder = {"info", "low", "medium", "high", "critical"};
+
+std::size_t rank_of(const std::string& severity) {
+  return static_cast<std::size_t>(std::find(kOrder.begin(), kOrder.end(), severity) - kOrder.begin());
+}
+
+// The --fail-on gate is one code path for every finding: checked on a few
+// scenarios of each verdict, so that sixty scenarios stay cheap.
+bool checks_fail_on(const std::string& scenario) {
+  for (const char* name : {"real-case", "real-case-continued", "clean-export", "sanctioned-party", "no-arrival"})
+    if (scenario == name) return true;
+  return false;
+}
+
+// Returns the worst severity found in the run ("info" when nothing).
+std::string check_run(const CliLedger& ledger, const std::string& scenario, const json& run, const SeqMap& seqs) {
   const auto options = run_options(run, scenario);
+  std::size_t worst = 0;
   json all_verified = json::array();
   std::multiset<Key> all_expected;
+  const bool full = checks_fail_on(scenario);
   for (const auto& [vin, expected_list] : run["vins"].items()) {
     INFO("scenario " << scenario << ", VIN " << vin << ", run " << run.dump());
+    if (!full) {  // judged from `screen` alone, below
+      const auto expected = expected_keys(expected_list, seqs);
+      all_expected.insert(expected.begin(), expected.end());
+      continue;
+    }
     auto verified = ledger.run(with_options({"--json", "verify", vin}, options));
     INFO(verified.err);
     REQUIRE((verified.exit_code == 0 || verified.exit_code == 1));
@@ -159,47 +200,131 @@ void check_run(const CliLedger& ledger, const std::string& scenario, const json&
   INFO("screen " << scenario << "\n" << screened.err);
   REQUIRE((screened.exit_code == 0 || screened.exit_code == 1));
   const json screen = json::parse(screened.out);
-  CHECK(screen["findings"] == all_verified);  // the same findings, in VIN order
+  if (full) {
+    CHECK(screen["findings"] == all_verified);  // the same findings, in VIN order
+  } else {
+    // Each VIN's findings from screen, against its expect.json.
+    for (const auto& [vin, expected_list] : run["vins"].items()) {
+      json mine = json::array();
+      for (const auto& finding : screen["findings"])
+        if (finding["vin"] == vin) mine.push_back(finding);
+      const auto expected = expected_keys(expected_list, seqs);
+      const auto actual = actual_keys(mine);
+      INFO("scenario " << scenario << ", VIN " << vin << "\nexpected:\n" << describe(expected) << "actual:\n"
+                       << describe(actual) << mine.dump(2));
+      CHECK(actual == expected);
+      for (const auto& finding : mine) check_finding_shape(finding, vin);
+    }
+  }
+  for (const auto& finding : screen["findings"]) worst = std::max(worst, rank_of(finding["severity"]));
   CHECK(screen["summary"]["vehicles"] == run["vins"].size());
-  CHECK(screen["summary"]["entries"] == seqs.size() - 1 - static_cast<std::int64_t>(lines_of(scenario_dir(scenario) / "parties.jsonl").size()));
+  CHECK(screen["summary"]["entries"] == seqs.size() - 1 - seqs.parties());
   CHECK(screened.exit_code == (any_at_or_above(all_expected, "medium") ? 1 : 0));
+  return kOrder[worst];
+}
+
+// What the corpus run found, per scenario: its label, the level it must
+// reach (evasions) and the worst severity it got over all its runs.
+struct Outcome {
+  std::string label, expected_level, worst;
+};
+
+void report_corpus(const std::map<std::string, Outcome>& outcomes) {
+  int evasions = 0, caught = 0, legitimate = 0, false_positives = 0;
+  std::string missed, flagged;
+  for (const auto& [name, outcome] : outcomes) {
+    if (outcome.label == "evasion") {
+      ++evasions;
+      if (rank_of(outcome.worst) >= rank_of(outcome.expected_level)) ++caught;
+      else missed += " " + name + " (" + outcome.worst + ", expected " + outcome.expected_level + ")";
+    } else if (outcome.label == "legitimate") {
+      ++legitimate;
+      if (rank_of(outcome.worst) > rank_of("low")) {
+        ++false_positives;
+        flagged += " " + name + " (" + outcome.worst + ")";
+      }
+    }
+  }
+  const double recall = evasions ? 100.0 * caught / evasions : 0;
+  std::ostringstream text;
+  text << "scenario corpus: " << evasions << " evasions, " << caught << " flagged at their expected level or above "
+       << "(recall " << std::fixed << std::setprecision(1) << recall << "%); " << legitimate
+       << " legitimate, " << false_positives << " above low (false-positive rate "
+       << (legitimate ? 100.0 * false_positives / legitimate : 0) << "%)";
+  if (!missed.empty()) text << "; missed:" << missed;
+  if (!flagged.empty()) text << "; flagged:" << flagged;
+  std::cout << text.str() << "\n";
+  INFO(text.str());
+  CHECK(evasions >= 40);
+  CHECK(legitimate >= 20);
+  CHECK(recall >= 90.0);
+  CHECK(false_positives == 0);
+}
+
+// Loads one scenario and judges every run of its expect.json.
+Outcome judge_scenario(const std::string& name) {
+  REQUIRE(std::filesystem::exists(scenario_dir(name) / "expect.json"));
+  REQUIRE(std::filesystem::exists(scenario_dir(name) / "README.md"));
+  TempDir dir;
+  CliLedger ledger(dir);
+  ledger.load_scenario(name, /*batched=*/true);
+  const SeqMap seqs(name);
+  if (checks_fail_on(name)) {
+    auto audit = ledger.run({"--json", "audit"});
+    REQUIRE(json::parse(audit.out)["size"] == seqs.size());  // the seq arithmetic holds
+  }
+  std::ifstream in(scenario_dir(name) / "expect.json");
+  const json expect = json::parse(in);
+  REQUIRE(!expect["runs"].empty());
+  const std::string label = expect.value("label", "");
+  REQUIRE((label == "evasion" || label == "legitimate" || label == "irregular"));
+  REQUIRE(!expect.value("typology", "").empty());
+  Outcome outcome{label, expect.value("expected_level", "high"), "info"};
+  if (outcome.label == "evasion") REQUIRE(rank_of(outcome.expected_level) >= rank_of("high"));
+  for (const auto& run : expect["runs"])
+    outcome.worst = kOrder[std::max(rank_of(outcome.worst), rank_of(check_run(ledger, name, run, seqs)))];
+  return outcome;
 }
 
 }  // namespace
 
-TEST_CASE("every scenario yields exactly the findings of its expect.json, through verify and screen",
-          "[e2e][verify][scenarios]") {
+// The whole corpus: a hundred scenarios through the binary is heavy for the
+// sanitizer build, so it runs in the normal build only; the case below keeps
+// a sample of every family in both.
+TEST_CASE("every scenario yields exactly the findings of its expect.json; recall and false positives",
+          "[e2e][verify][scenarios][slow]") {
   const auto names = scenario_names();
-  REQUIRE(names.size() >= 20);
-  for (const auto& name : names) {
-    DYNAMIC_SECTION("scenario " << name) {
-      REQUIRE(std::filesystem::exists(scenario_dir(name) / "expect.json"));
-      REQUIRE(std::filesystem::exists(scenario_dir(name) / "README.md"));
-      TempDir dir;
-      CliLedger ledger(dir);
-      ledger.load_scenario(name);
-      const SeqMap seqs(name);
-      auto audit = ledger.run({"--json", "audit"});
-      REQUIRE(json::parse(audit.out)["size"] == seqs.size());  // the seq arithmetic holds
-      std::ifstream in(scenario_dir(name) / "expect.json");
-      const json expect = json::parse(in);
-      REQUIRE(!expect["runs"].empty());
-      for (const auto& run : expect["runs"]) check_run(ledger, name, run, seqs);
-    }
-  }
+  REQUIRE(names.size() >= 60);
+  // Catch runs this test case once per section; the outcomes gather here.
+  static std::map<std::string, Outcome> outcomes;
+  for (const auto& name : names)
+    DYNAMIC_SECTION("scenario " << name) { outcomes[name] = judge_scenario(name); }
+  if (outcomes.size() == names.size()) report_corpus(outcomes);
 }
 
-TEST_CASE("the clean scenarios are at least six and yield nothing above info", "[e2e][verify][scenarios]") {
-  int clean = 0;
+TEST_CASE("a sample of the scenarios, through verify, screen and --fail-on", "[e2e][verify][scenarios]") {
+  for (const char* name : {"real-case", "real-case-continued", "clean-export", "sanctioned-party", "no-arrival",
+                           "ev-jp-kz-eaeu-registration", "ev-denied-hangul", "ev-import-without-leg",
+                           "ev-quick-reexport-ae-kg", "ev-backdated-before-engine-ban", "ok-hub-colombo",
+                           "ok-receiver-records-first", "ok-carrier-records-late"})
+    DYNAMIC_SECTION("scenario " << name) { judge_scenario(name); }
+}
+
+TEST_CASE("the legitimate scenarios expect nothing above low, the clean- ones nothing above info",
+          "[e2e][verify][scenarios]") {
+  int legitimate = 0;
   for (const auto& name : scenario_names()) {
-    if (name.rfind("clean-", 0) != 0) continue;
-    ++clean;
     std::ifstream in(scenario_dir(name) / "expect.json");
     const json expect = json::parse(in);
+    if (expect.value("label", "") != "legitimate") continue;
+    ++legitimate;
+    INFO(name);
     for (const auto& run : expect["runs"])
-      for (const auto& [vin, findings] : run["vins"].items()) CHECK(findings.empty());
+      for (const auto& [vin, findings] : run["vins"].items())
+        for (const auto& finding : findings)
+          CHECK(rank_of(finding["severity"]) <= rank_of(name.rfind("clean-", 0) == 0 ? "info" : "low"));
   }
-  CHECK(clean >= 6);
+  CHECK(legitimate >= 20);
 }
 
 TEST_CASE("screen puts the worst vehicles first and says what to do with each", "[e2e][screen]") {

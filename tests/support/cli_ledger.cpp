@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <sstream>
 
 #include "vinledger/hash.h"
 
@@ -63,9 +65,17 @@ void CliLedger::append_signed(const std::string& unsigned_statement, bool unregi
   REQUIRE(appended.exit_code == 0);
 }
 
-void CliLedger::load_scenario(const std::string& name) {
+// Parties: one `sign` by the operator and one `append` for all. Statements:
+// see the header (batched or one by one).
+void CliLedger::load_scenario(const std::string& name, bool batched) {
   const auto scenario = fixtures_dir() / "scenarios" / name;
   auto registered = nlohmann::json::parse(run({"--json", "party", "list"}).out);
+  std::string operator_id;
+  for (const auto& existing : registered["parties"])
+    if (existing["registered_seq"] == 0) operator_id = existing["id"];
+  REQUIRE(!operator_id.empty());
+  std::string party_lines;
+  std::map<std::string, std::string> new_keys;  // a party registered twice (renamed) keeps its key
   std::ifstream parties(scenario / "parties.jsonl");
   for (std::string line; std::getline(parties, line);) {
     if (line.empty()) continue;
@@ -74,19 +84,75 @@ void CliLedger::load_scenario(const std::string& name) {
     bool known = false;
     for (const auto& existing : registered["parties"]) known = known || existing["id"] == id;
     if (known) continue;
-    std::string roles;
-    for (const auto& role : party["roles"]) roles += (roles.empty() ? "" : ",") + role.get<std::string>();
-    std::vector<std::string> extra;
-    if (party.contains("wmi")) {
-      std::string wmi;
-      for (const auto& code : party["wmi"]) wmi += (wmi.empty() ? "" : ",") + code.get<std::string>();
-      extra = {"--wmi", wmi};
+    if (!new_keys.count(id)) {
+      // One key per party id for the whole test process, made by the real
+      // `keygen` once and copied after: scenarios share most parties.
+      static TempDir key_cache;
+      static std::map<std::string, std::string> cached_vkeys;
+      const auto cached = key_cache / (id + ".key");
+      if (!cached_vkeys.count(id)) {
+        auto keygen = run_vinledger({"keygen", "--name", id, "--out", cached.string()});
+        INFO(keygen.err);
+        REQUIRE(keygen.exit_code == 0);
+        cached_vkeys[id] = keygen.out.substr(0, keygen.out.find('\n'));
+      }
+      std::filesystem::copy_file(cached, key_of(id));
+      std::filesystem::permissions(key_of(id), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace);
+      new_keys[id] = cached_vkeys[id];
     }
-    add_party(id, party["country"], roles, extra, party.value("name", ""));  // names matter to SANCTIONED_PARTY
+    party["type"] = "party";
+    party["actor"] = operator_id;
+    party["vkey"] = new_keys[id];
+    if (!party.contains("name")) party["name"] = id + " (test party)";
+    party_lines += party.dump() + "\n";
+  }
+  auto sign_and_append = [&](const std::map<std::string, std::vector<std::string>>& by_signer,
+                             const std::vector<std::string>& order) {
+    std::map<std::string, std::vector<std::string>> signed_lines;
+    for (const auto& [signer, lines] : by_signer) {
+      std::string input;
+      for (const auto& line : lines) input += line + "\n";
+      auto signed_out = run({"sign", "--unregistered", "--key", key_of(signer).string(), "-"}, input);
+      INFO(name << ": sign as " << signer << "\n" << signed_out.err);
+      REQUIRE(signed_out.exit_code == 0);
+      std::istringstream in(signed_out.out);
+      for (std::string line; std::getline(in, line);)
+        if (!line.empty()) signed_lines[signer].push_back(line);
+      REQUIRE(signed_lines[signer].size() == lines.size());
+    }
+    std::map<std::string, std::size_t> next;
+    std::string batch;
+    for (const auto& signer : order) batch += signed_lines[signer][next[signer]++] + "\n";
+    if (batch.empty()) return;
+    auto appended = run({"append", "-"}, batch);
+    INFO(name << "\n" << appended.err);
+    REQUIRE(appended.exit_code == 0);
+  };
+  if (!party_lines.empty()) {
+    std::vector<std::string> lines, order;
+    std::istringstream in(party_lines);
+    for (std::string line; std::getline(in, line);) {
+      lines.push_back(line);
+      order.push_back("operator");
+    }
+    sign_and_append({{"operator", lines}}, order);
   }
   std::ifstream statements(scenario / "statements.jsonl");
-  for (std::string line; std::getline(statements, line);)
-    if (!line.empty()) append_signed(line, /*unregistered=*/true);
+  if (!batched) {
+    for (std::string line; std::getline(statements, line);)
+      if (!line.empty()) append_signed(line, /*unregistered=*/true);
+    return;
+  }
+  std::map<std::string, std::vector<std::string>> by_actor;
+  std::vector<std::string> order;
+  for (std::string line; std::getline(statements, line);) {
+    if (line.empty()) continue;
+    const std::string actor = nlohmann::json::parse(line).at("actor");
+    by_actor[actor].push_back(line);
+    order.push_back(actor);
+  }
+  sign_and_append(by_actor, order);
 }
 
 std::string CliLedger::content_digest() const {

@@ -38,8 +38,12 @@ class CliLedger {
   void append_signed(const std::string& unsigned_statement, bool unregistered = false) const;
 
   // Loads fixtures/scenarios/<name>: its parties (keys made on the spot,
-  // skipping ones already registered) and its statements, in order.
-  void load_scenario(const std::string& name);
+  // skipping ones already registered) and its statements, in order, each
+  // signed with `sign --link` and appended on its own (so every statement
+  // vouches for the head it saw). `batched`: one `sign` per signer (without
+  // --link: `prev` is optional) and one `append` for all, a handful of
+  // processes per scenario for tests that load many and read no `prev`.
+  void load_scenario(const std::string& name, bool batched = false);
 
   // A digest of every row of every table and the schema: equal digests
   // mean the ledger was left exactly as it was.

@@ -82,9 +82,8 @@ TEST_CASE("CONSIGNEE_COUNTRY_MISMATCH: registered, inline and unknown consignees
   CHECK(inline_consignee[0].severity == Severity::kMedium);
   CHECK(mentions(inline_consignee[0], "\"Muscat Auto Traders LLC\" is declared in Oman (OM)"));
 
-  auto unknown = consignee_findings("nobody");
-  REQUIRE(unknown.size() == 1);
-  CHECK(unknown[0].severity == Severity::kLow);
+  // An id no registration holds is UNREGISTERED_CONSIGNEE (high), no longer a low remark here.
+  CHECK(consignee_findings("nobody").empty());
 }
 
 TEST_CASE("NO_ARRIVAL: as of a date, within a window", "[verify][destination]") {

@@ -76,7 +76,12 @@ TEST_CASE("Japan's ban on cars over 6 million yen to Russia", "[verify][embargo]
   CHECK(mentions(above[0], "the declared value 8,500,000 JPY (seq 22) exceeds 6,000,000 JPY"));
   CHECK(mentions(above[0], "the country of the consignee Vostok Premium Auto LLC (vostok) (registered at seq 7)"));
 
-  CHECK(export_findings("RU", "vostok", value(6000000, "JPY")).empty());  // not over the threshold
+  // Not over the threshold, but a 2023 Lexus LX 600's reference value (12.5 million yen) is:
+  // "may be prohibited" (high), never critical.
+  auto at_threshold = export_findings("RU", "vostok", value(6000000, "JPY"));
+  REQUIRE(at_threshold.size() == 1);
+  CHECK(at_threshold[0].severity == Severity::kHigh);
+  CHECK(mentions(at_threshold[0], "the reference value of a 2023 Lexus LX 600"));
   CHECK(export_findings("RU", "vostok", value(8500000, "JPY"), "JP", "2022-04-01T00:00:00Z").empty());  // before 5 April 2022
 
   auto missing = export_findings("RU", "vostok", nlohmann::json::object());
@@ -84,10 +89,17 @@ TEST_CASE("Japan's ban on cars over 6 million yen to Russia", "[verify][embargo]
   CHECK(missing[0].severity == Severity::kHigh);
   CHECK(mentions(missing[0], "no value was declared at seq 22"));
 
+  // Another currency is converted at the rate of the declaration's date (USD 60,000 in 2023:
+  // about 8.4 million yen).
   auto other_currency = export_findings("RU", "vostok", value(6000000, "USD"));
   REQUIRE(other_currency.size() == 1);
-  CHECK(other_currency[0].severity == Severity::kHigh);
-  CHECK(mentions(other_currency[0], "vinledger does not convert currencies"));
+  CHECK(other_currency[0].severity == Severity::kCritical);
+  CHECK(mentions(other_currency[0], "at the rate of 2023-06-01"));
+  // A currency the table has no rate for falls back on the reference value.
+  auto no_rate = export_findings("RU", "vostok", value(6000000, "KGS"));
+  REQUIRE(no_rate.size() == 1);
+  CHECK(no_rate[0].severity == Severity::kHigh);
+  CHECK(mentions(no_rate[0], "cannot be converted"));
 }
 
 TEST_CASE("the EU ban binds exports from EU member states only", "[verify][embargo]") {
@@ -96,8 +108,11 @@ TEST_CASE("the EU ban binds exports from EU member states only", "[verify][embar
   CHECK(from_germany[0].severity == Severity::kCritical);
   CHECK(mentions(from_germany[0], "EU-RU-LUXURY-CARS"));
   CHECK(mentions(from_germany[0], "60,000.00 EUR"));
-  CHECK(export_findings("RU", "vostok", value(4000000, "EUR"), "DE").empty());
-  CHECK(export_findings("RU", "vostok", value(6000000, "EUR"), "JP").size() == 1);  // Japan's rule: EUR not comparable
+  // Under the threshold, but the Lexus's reference value is above it: high, not critical.
+  auto under = export_findings("RU", "vostok", value(4000000, "EUR"), "DE");
+  REQUIRE(under.size() == 1);
+  CHECK(under[0].severity == Severity::kHigh);
+  CHECK(export_findings("RU", "vostok", value(6000000, "EUR"), "JP").size() == 1);  // Japan's rule, EUR converted
 }
 
 TEST_CASE("rules are data: --rules replaces them and an empty set finds nothing", "[verify][embargo]") {

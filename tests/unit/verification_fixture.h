@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,16 @@ inline const ReferenceData& shipped_reference() {
 
 inline const std::string kVin = "JTJHY7AX0N4000321";  // Lexus, correct check digit
 
+// A real seaport (UN/LOCODE) of a country, for statements that need one.
+inline std::string port_in(const std::string& country) {
+  static const std::map<std::string, std::string> ports = {
+      {"JP", "JPUKB"}, {"AE", "AEJEA"}, {"SG", "SGSIN"}, {"RU", "RUVVO"}, {"KP", "KPNAM"}, {"BD", "BDCGP"},
+      {"OM", "OMSOH"}, {"DE", "DEBRV"}, {"CN", "CNDAL"}, {"KR", "KRPUS"}, {"PK", "PKKHI"}, {"MY", "MYPKG"},
+      {"KG", "KGFRU"}, {"KZ", "KZALA"}, {"GE", "GEPTI"}, {"US", "USBAL"}, {"TH", "THLCH"}, {"IN", "INNSA"}};
+  auto found = ports.find(country);
+  return found == ports.end() ? country + "XXX" : found->second;
+}
+
 // A chain of events for one VIN; each added statement gets the next seq.
 class Chain {
  public:
@@ -80,7 +91,7 @@ class Chain {
   }
   Chain& export_to(const std::string& time, const std::string& destination, json consignee, json extra = json::object(),
                    const std::string& actor = "kansai", const std::string& country = "JP") {
-    json fields = {{"country", country}, {"port", country + "UKB"}, {"destination", destination},
+    json fields = {{"country", country}, {"port", port_in(country)}, {"destination", destination},
                    {"consignee", std::move(consignee)}, {"doc", "EXP-1"}};
     for (auto& [key, value] : extra.items()) fields[key] = value;
     return add("export", time, actor, fields);
@@ -89,7 +100,7 @@ class Chain {
     return add("ship", time, actor, {{"from_port", from}, {"to_port", to}, {"doc", "BL-1"}});
   }
   Chain& import_into(const std::string& time, const std::string& country, const std::string& actor) {
-    return add("import", time, actor, {{"country", country}, {"port", country + "XXX"}, {"doc", "CUS-1"}});
+    return add("import", time, actor, {{"country", country}, {"port", port_in(country)}, {"doc", "CUS-1"}});
   }
   Chain& register_in(const std::string& time, const std::string& country, const std::string& owner = "A. Owner",
                      const std::string& actor = "rta") {

@@ -19,7 +19,9 @@
 
 namespace vinledger {
 
-enum class StatementType { kParty, kManufacture, kTransfer, kExport, kShip, kImport, kRegister, kDestroy, kVoid };
+// kMove: a land or air leg (road, rail, air); `ship` stays the sea leg.
+// kVoid: withdraws an earlier entry of the same VIN (docs/format.md).
+enum class StatementType { kParty, kManufacture, kTransfer, kExport, kShip, kImport, kRegister, kDestroy, kMove, kVoid };
 
 std::string_view to_string(StatementType type);
 std::optional<StatementType> statement_type_from(std::string_view name);
@@ -109,6 +111,12 @@ Result<Statement> sign_statement(nlohmann::json unsigned_object, const SigningKe
 // `consignee` a party id, or an inline {"name","country"} as JSON; a string
 // for anything else. Form is checked later, with the whole statement.
 Result<nlohmann::json> field_value_from_text(std::string_view field, std::string_view text);
+
+// The fuels `manufacture` may name in `fuel`.
+bool is_fuel(std::string_view fuel);
+// A fuel that makes the vehicle a hybrid or an electric car (the kinds
+// embargo rules name together): hybrid, plug_in_hybrid, electric, fuel_cell.
+bool is_electrified_fuel(std::string_view fuel);
 
 // The party identifier syntax: 1-64 characters from A-Z a-z 0-9 . _ - ,
 // starting with a letter or digit.

@@ -67,6 +67,8 @@ class PartyHistory {
   void add(PartyRecord record, std::int64_t seq);
   // The registration of `id` in force at entry `seq`, or null if none yet.
   const PartyVersion* as_of(std::string_view id, std::int64_t seq) const;
+  // Every registration of `id`, in seq order (every name it ever had).
+  std::span<const PartyVersion> versions(std::string_view id) const;
   std::size_t size() const { return parties_.size(); }
   // The party registered at seq 0 (it may withdraw any entry); empty if none.
   const std::string& operator_id() const { return operator_id_; }

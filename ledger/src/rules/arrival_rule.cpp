@@ -19,12 +19,12 @@ std::vector<std::int64_t> voyage_seqs(const VehicleContext& context, const Voyag
 }
 
 std::string last_seen_text(const VehicleContext& context, const Voyage& voyage) {
-  if (voyage.leg_indices.empty()) return "; no shipping leg is recorded";
+  if (voyage.leg_indices.empty()) return "; no leg (sea, land or air) is recorded";
   std::vector<std::int64_t> legs;
   for (std::size_t index : voyage.leg_indices) legs.push_back(context.events[index].seq);
   const VehicleEvent& last = context.events[voyage.leg_indices.back()];
-  return "; shipping recorded at " + seqs_text(legs) + ", the last leg " +
-         port_label(context, text_field(last, "from_port")) + " -> " + port_label(context, text_field(last, "to_port"));
+  return "; legs recorded at " + seqs_text(legs) + ", the last " + port_label(context, leg_from(last)) + " -> " +
+         port_label(context, leg_to(last));
 }
 
 void check_late_arrival(const VehicleContext& context, const Voyage& voyage, Findings& out) {
@@ -34,7 +34,7 @@ void check_late_arrival(const VehicleContext& context, const Voyage& voyage, Fin
   if (days <= context.options.arrival_window_days) return;
   auto evidence = voyage_seqs(context, voyage);
   evidence.push_back(arrival.seq);
-  out.push_back(make_finding(context, "NO_ARRIVAL", Severity::kLow, arrival.seq,
+  out.push_back(make_finding(context, code::kNoArrival, Severity::kLow, arrival.seq,
                              voyage_text(context, voyage) + " on " + date_text(declaration.statement.time) +
                                  " arrived only " + std::to_string(days) + " days later (" +
                                  event_summary(context, arrival) + " at seq " + std::to_string(arrival.seq) + " on " +
@@ -47,7 +47,7 @@ void check_missing_arrival(const VehicleContext& context, const Voyage& voyage, 
   const VehicleEvent& declaration = context.events[voyage.export_index];
   const std::int64_t days = (context.options.as_of.seconds - declaration.statement.time.seconds) / kSecondsPerDay;
   if (days <= context.options.arrival_window_days) return;
-  out.push_back(make_finding(context, "NO_ARRIVAL", Severity::kMedium, voyage.export_seq,
+  out.push_back(make_finding(context, code::kNoArrival, Severity::kMedium, voyage.export_seq,
                              voyage_text(context, voyage) + " on " + date_text(declaration.statement.time) +
                                  " has no import into " + country_label(context, voyage.destination) + " recorded: " +
                                  std::to_string(days) + " days had passed by " + date_text(context.options.as_of) +

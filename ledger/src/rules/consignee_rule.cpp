@@ -1,8 +1,10 @@
 // CONSIGNEE_COUNTRY_MISMATCH: the export's consignee is in a country other
 // than the declared destination: a registered consignee's country (as
-// registered before the export) or an inline consignee's. A consignee id
-// that is not a registered party cannot be checked, which is said at low
-// severity.
+// registered before the export) or an inline consignee's.
+// UNREGISTERED_CONSIGNEE: the consignee is given as a party id that no
+// registration (before the export) holds: nobody can be identified as the
+// receiver. An honest exporter whose consignee is not on the ledger writes
+// it inline, {"name", "country"}.
 #include "event_fields.h"
 #include "rules/describe.h"
 #include "rules/rules.h"
@@ -13,17 +15,10 @@ namespace {
 void check_registered_consignee(const VehicleContext& context, const VehicleEvent& event, std::string_view id,
                                 std::string_view destination, Findings& out) {
   const PartyVersion* consignee = context.parties.as_of(id, event.seq);
-  if (!consignee) {
-    out.push_back(make_finding(context, "CONSIGNEE_COUNTRY_MISMATCH", Severity::kLow, event.seq,
-                               "the export declaration at seq " + std::to_string(event.seq) + " names the consignee '" +
-                                   std::string(id) + "', which is not a registered party, so its country cannot "
-                                   "be checked against the destination " + country_label(context, destination),
-                               {event.seq}));
-    return;
-  }
+  if (!consignee) return;  // UNREGISTERED_CONSIGNEE
   if (consignee->record.country == destination) return;
   out.push_back(make_finding(
-      context, "CONSIGNEE_COUNTRY_MISMATCH", Severity::kMedium, event.seq,
+      context, code::kConsigneeCountryMismatch, Severity::kMedium, event.seq,
       "the export declaration at seq " + std::to_string(event.seq) + " is for " + country_label(context, destination) +
           ", but its consignee " + party_label(context, id, event.seq) + " is registered in " +
           country_label(context, consignee->record.country) + " (seq " + std::to_string(consignee->seq) + ")",
@@ -49,11 +44,29 @@ void check_consignee_country(const VehicleContext& context, Findings& out) {
     const std::string name = consignee->contains("name") && consignee->at("name").is_string()
                                  ? consignee->at("name").get<std::string>()
                                  : std::string("(unnamed)");
-    out.push_back(make_finding(context, "CONSIGNEE_COUNTRY_MISMATCH", Severity::kMedium, event.seq,
+    out.push_back(make_finding(context, code::kConsigneeCountryMismatch, Severity::kMedium, event.seq,
                                "the export declaration at seq " + std::to_string(event.seq) + " is for " +
                                    country_label(context, destination) + ", but its consignee \"" + name +
                                    "\" is declared in " + country_label(context, country),
                                {event.seq}));
+  }
+}
+
+void check_unregistered_consignee(const VehicleContext& context, Findings& out) {
+  for (const auto& event : context.events) {
+    if (type_of(event) != StatementType::kExport) continue;
+    const auto& object = event.statement.object;
+    auto consignee = object.find("consignee");
+    if (consignee == object.end() || !consignee->is_string()) continue;
+    const std::string& id = consignee->get_ref<const std::string&>();
+    if (context.parties.as_of(id, event.seq)) continue;
+    out.push_back(make_finding(
+        context, code::kUnregisteredConsignee, Severity::kHigh, event.seq,
+        "the export declaration at seq " + std::to_string(event.seq) + " (to " +
+            country_label(context, text_field(event, "destination")) + ") names the consignee '" + id +
+            "', which no registration before it holds: the receiver cannot be identified or screened. An "
+            "unregistered consignee is written inline with its name and country; ask for the real consignee",
+        {event.seq}));
   }
 }
 

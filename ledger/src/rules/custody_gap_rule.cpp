@@ -2,7 +2,9 @@
 // a transfer from someone other than the custodian (or recorded by neither
 // side), an export declared by someone other than the custodian, a
 // destruction by neither the custodian nor a registry. The finding names
-// who the custodian should have been.
+// who the custodian should have been. A party whose hand-over is pending
+// the giver's confirmation (UNCONFIRMED_TRANSFER) acting on it is judged
+// by that rule, not here: the giver is never blamed for the claim.
 #include "event_fields.h"
 #include "rules/describe.h"
 #include "rules/rules.h"
@@ -28,7 +30,9 @@ std::string gap_in(const VehicleContext& context, const VehicleEvent& event, con
     case StatementType::kTransfer: {
       const std::string_view from = text_field(event, "from"), to = text_field(event, "to");
       std::string problem;
-      if (from != state.custodian)
+      // The receiver's own record of the hand-over that made it custodian.
+      const bool receivers_copy = actor == to && to == state.custodian && from == state.giver;
+      if (from != state.custodian && from != state.claimant && !receivers_copy)
         problem = event_label(event) + " hands the vehicle from " + party_label(context, from, seq) + " to " +
                   party_label(context, to, seq) + ", but " + custodian_text(context, state, seq);
       if (actor != from && actor != to)
@@ -37,11 +41,12 @@ std::string gap_in(const VehicleContext& context, const VehicleEvent& event, con
       return problem;
     }
     case StatementType::kExport:
-      if (actor == state.custodian) return "";
+      if (actor == state.custodian || actor == state.claimant) return "";
       return event_label(event) + " is made by " + party_label(context, actor, seq) + ", but " +
              custodian_text(context, state, seq) + ": only the holder of a vehicle can declare it for export";
     case StatementType::kDestroy:
-      if (actor == state.custodian || has_role(context, actor, seq, Role::kRegistry)) return "";
+      if (actor == state.custodian || actor == state.claimant || has_role(context, actor, seq, Role::kRegistry))
+        return "";
       return event_label(event) + " is recorded by " + party_label(context, actor, seq) +
              ", who is not a registry, but " + custodian_text(context, state, seq);
     default: return "";
@@ -57,7 +62,7 @@ void check_custody_gaps(const VehicleContext& context, Findings& out) {
     const VehicleEvent& event = context.events[i];
     std::string problem = gap_in(context, event, state);
     if (problem.empty()) continue;
-    out.push_back(make_finding(context, "CUSTODY_GAP", Severity::kHigh, event.seq, std::move(problem),
+    out.push_back(make_finding(context, code::kCustodyGap, Severity::kHigh, event.seq, std::move(problem),
                                {state.custodian_seq, event.seq}));
   }
 }

@@ -32,6 +32,7 @@ std::string event_label(const VehicleEvent& event) {
     case StatementType::kRegister: what = "registration"; break;
     case StatementType::kDestroy: what = "destruction"; break;
     case StatementType::kVoid: what = "void"; break;
+    case StatementType::kMove: what = "land or air leg"; break;
   }
   return std::string("the ") + what + " at seq " + std::to_string(event.seq);
 }
@@ -56,6 +57,9 @@ std::string event_summary(const VehicleContext& context, const VehicleEvent& eve
     case StatementType::kDestroy: return "destroyed in " + country();
     case StatementType::kParty:
     case StatementType::kVoid: break;
+    case StatementType::kMove:
+      return "moved by " + std::string(text_field(event, "mode")) + " " + port_label(context, leg_from(event)) + " -> " +
+             port_label(context, leg_to(event));
   }
   return "recorded";
 }

@@ -4,6 +4,7 @@
 // and every rule counts each copy as an event of its own.
 #include <map>
 
+#include "rules/codes.h"
 #include "rules/describe.h"
 #include "rules/rules.h"
 #include "vinledger/event_identity.h"
@@ -19,7 +20,7 @@ void check_duplicate_events(const VehicleContext& context, Findings& out) {
     if (inserted) continue;
     const VehicleEvent& original = *first->second;
     out.push_back(make_finding(
-        context, "DUPLICATE_EVENT", Severity::kMedium, event.seq,
+        context, code::kDuplicateEvent, Severity::kMedium, event.seq,
         "seq " + std::to_string(event.seq) + " repeats seq " + std::to_string(original.seq) + " (" +
             event_label(event) + " by " + party_label(context, event.statement.actor, event.seq) + ", " +
             identity->sameness + "): the same event was recorded twice, and every rule counts the copy as an event "

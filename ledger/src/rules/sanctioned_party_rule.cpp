@@ -14,6 +14,8 @@
 namespace vinledger::rules {
 namespace {
 
+// Every registration of a party is screened, not only the one in force: a
+// party that renamed itself away from a listed name is still that party.
 // A name as it appears in the chain, and where. Described in words only
 // when it matches: most names never do, and screening must stay cheap.
 struct NamedParty {
@@ -29,8 +31,7 @@ class NameCollector {
   explicit NameCollector(const VehicleContext& context) : context_(context) {}
 
   void registered(std::string_view id, std::int64_t seq) {
-    const PartyVersion* party = context_.parties.as_of(id, seq);
-    if (party) add({id, {}, party->record.name, party->seq, {}}, seq);
+    for (const auto& version : context_.parties.versions(id)) add({id, {}, version.record.name, version.seq, {}}, seq);
   }
 
   void written(std::string_view name, std::string_view what, std::int64_t seq) {
@@ -56,9 +57,15 @@ class NameCollector {
 
 std::string describe_named(const VehicleContext& context, const NamedParty& named) {
   if (named.id.empty()) return std::string(named.what) + " \"" + std::string(named.name) + "\"";
-  const PartyVersion* party = context.parties.as_of(named.id, named.seqs.front());
-  return "the registered party " + party_label(context, named.id, named.seqs.front()) + " (registration at seq " +
-         std::to_string(named.registration_seq) + ", country " + country_label(context, party->record.country) + ")";
+  const PartyVersion* party = context.parties.as_of(named.id, named.registration_seq + 1);
+  const PartyVersion* in_force = context.parties.as_of(named.id, named.seqs.front());
+  std::string text = "the registered party " + party_label(context, named.id, named.registration_seq + 1) +
+                     " (registration at seq " + std::to_string(named.registration_seq) + ", country " +
+                     country_label(context, party->record.country) + ")";
+  if (in_force && in_force->seq != named.registration_seq)
+    text += (in_force->seq > named.registration_seq ? ", since renamed \"" : ", later registered as \"") +
+            in_force->record.name + "\" (seq " + std::to_string(in_force->seq) + ")";
+  return text;
 }
 
 void collect_names(const VehicleContext& context, NameCollector& names) {
@@ -107,12 +114,15 @@ void check_sanctioned_parties(const VehicleContext& context, Findings& out) {
     if (matches.empty()) continue;
     std::vector<std::int64_t> evidence = named.seqs;
     if (named.registration_seq >= 0) evidence.push_back(named.registration_seq);
+    if (!named.id.empty())
+      if (const PartyVersion* in_force = context.parties.as_of(named.id, named.seqs.front())) evidence.push_back(in_force->seq);
     for (const auto& match : matches)
-      out.push_back(make_finding(context, "SANCTIONED_PARTY", Severity::kCritical, named.seqs.front(),
+      out.push_back(make_finding(context, code::kSanctionedParty, Severity::kCritical, named.seqs.front(),
                                  describe_named(context, named) + ", involved at " + seqs_text(named.seqs) +
                                      ", matches the denied-party entry " + entry_text(match) +
                                      " (both names read \"" + match.normalized + "\" once case, punctuation and "
-                                     "company-form words are set aside)",
+                                     "company-form words are set aside" +
+                                     (match.how.empty() ? std::string() : ", " + match.how) + ")",
                                  evidence));
   }
 }

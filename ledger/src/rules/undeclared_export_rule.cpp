@@ -2,7 +2,9 @@
 // in a country other than the one it was last in (an import, registration,
 // hand-over, shipping leg or export declaration there). A re-export is not
 // this: a fresh declaration from the country the vehicle is in opens a new
-// voyage.
+// voyage. Inside a customs union (the EU single market, the EAEU) goods
+// cross borders with no export declaration: a move between two members is
+// not this finding (an embargoed member is still judged by the embargo rules).
 #include "event_fields.h"
 #include "rules/describe.h"
 #include "rules/rules.h"
@@ -17,8 +19,9 @@ void check_undeclared_export(const VehicleContext& context, Findings& out) {
     const std::string_view place = place_of(event);
     if (state.country.empty() || place.empty() || place == state.country) continue;
     if (type_of(event) == StatementType::kManufacture) continue;  // a second origin: DUPLICATE_ORIGIN
+    if (!context.reference.shared_customs_union(state.country, place).empty()) continue;
     out.push_back(make_finding(
-        context, "UNDECLARED_EXPORT", Severity::kHigh, event.seq,
+        context, code::kUndeclaredExport, Severity::kHigh, event.seq,
         "the vehicle was " + event_summary(context, event) + " at seq " + std::to_string(event.seq) + " (by " +
             party_label(context, event.statement.actor, event.seq) + "), but it was last in " +
             country_label(context, state.country) + " (seq " + std::to_string(state.country_seq) +

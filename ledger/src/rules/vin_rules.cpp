@@ -27,7 +27,7 @@ void check_vin_check_digit(const VehicleContext& context, Findings& out) {
   const bool mandatory = check_digit_mandatory(context.vin);
   const std::int64_t first = context.events.front().seq;
   out.push_back(make_finding(
-      context, "VIN_CHECK_DIGIT", mandatory ? Severity::kHigh : Severity::kLow, first,
+      context, code::kVinCheckDigit, mandatory ? Severity::kHigh : Severity::kLow, first,
       "VIN " + std::string(context.vin) + " (first recorded at seq " + std::to_string(first) + ") has '" +
           std::string(1, context.vin[8]) + "' at position 9 where the 49 CFR 565 check digit is '" +
           std::string(1, expected_check_digit(context.vin)) + "'" +
@@ -47,7 +47,7 @@ void check_wmi(const VehicleContext& context, Findings& out) {
     const auto& owned = maker->record.wmi;
     const std::string who = party_label(context, event.statement.actor, event.seq);
     if (owned.empty()) {
-      out.push_back(make_finding(context, "WMI_MISMATCH", Severity::kInfo, event.seq,
+      out.push_back(make_finding(context, code::kWmiMismatch, Severity::kInfo, event.seq,
                                  "the manufacturer " + who + " has no WMI list in its registration (seq " +
                                      std::to_string(maker->seq) + "), so " + wmi_table_text(context) +
                                      " of the manufacture at seq " + std::to_string(event.seq) + " cannot be checked",
@@ -57,7 +57,7 @@ void check_wmi(const VehicleContext& context, Findings& out) {
     if (std::find(owned.begin(), owned.end(), wmi) != owned.end()) continue;
     std::string list;
     for (const auto& code : owned) list += (list.empty() ? "" : ", ") + code;
-    out.push_back(make_finding(context, "WMI_MISMATCH", Severity::kHigh, event.seq,
+    out.push_back(make_finding(context, code::kWmiMismatch, Severity::kHigh, event.seq,
                                "the manufacture at seq " + std::to_string(event.seq) + " by " + who + " is for " +
                                    wmi_table_text(context) + ", but that manufacturer's registration (seq " +
                                    std::to_string(maker->seq) + ") lists only " + list +

@@ -80,7 +80,7 @@ struct BundleFixture {
   BundleTrust trust() {
     auto key = ledger.log_key();
     REQUIRE(key);
-    return BundleTrust{*key, {}, 0};
+    return BundleTrust{*key, {}, 0, {}};
   }
 
   std::string bundle_text(int vin = 1) {
@@ -171,21 +171,21 @@ TEST_CASE_METHOD(BundleFixture, "verify_bundle trusts only the key it is given",
   REQUIRE(other_key);
 
   SECTION("another log's key: the bundle names another log") {
-    auto failure = refusal(text, BundleTrust{*other_key, {}, 0});
+    auto failure = refusal(text, BundleTrust{*other_key, {}, 0, {}});
     CHECK(failure.kind == BundleFailure::Kind::integrity);
     CHECK(failure.item == "log_key");
   }
   SECTION("log_key rewritten to the trusted key: the checkpoint's signature still tells") {
     json bundle = json::parse(text);
     bundle["log_key"] = other_key->text();
-    auto failure = refusal(bundle.dump(), BundleTrust{*other_key, {}, 0});
+    auto failure = refusal(bundle.dump(), BundleTrust{*other_key, {}, 0, {}});
     CHECK(failure.item == "checkpoint");
   }
   SECTION("the same key under another name (origin) is not this log's key") {
     const VerifierKey renamed = operator_key.verifier("elsewhere.example");
     json bundle = json::parse(text);
     bundle["log_key"] = renamed.text();
-    CHECK(refusal(bundle.dump(), BundleTrust{renamed, {}, 0}).item == "checkpoint");
+    CHECK(refusal(bundle.dump(), BundleTrust{renamed, {}, 0, {}}).item == "checkpoint");
   }
 }
 

@@ -97,6 +97,9 @@ struct LedgerSettings {
   // false appends entries without extending the Merkle tree, which leaves a
   // ledger that audit, checkpoint and prove refuse. Never exposed by the CLI.
   bool maintain_tree = true;
+  // For benchmarks only (the cost of the VIN index): false appends entries
+  // without updating the index; the next write with it on catches up.
+  bool maintain_index = true;
 };
 
 // An evidence bundle and the checkpoint its proofs are against.

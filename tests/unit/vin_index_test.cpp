@@ -147,7 +147,7 @@ TEST_CASE("index: every one-byte change of an encoded proof is refused", "[index
   std::sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
   auto root = tree.apply(changes, 0);
   REQUIRE(root);
-  for (const std::string chain : {chain_name(3), std::string("ABSENT1"), std::string("ABSENT2"), std::string("ABSENT5")}) {
+  for (const std::string& chain : {chain_name(3), std::string("ABSENT1"), std::string("ABSENT2"), std::string("ABSENT5")}) {
     const Hash key = index_key(chain);
     auto proof = tree.prove(key, kLatest);
     REQUIRE(proof);
@@ -241,4 +241,22 @@ TEST_CASE("index: the checkpoint line", "[index]") {
   CHECK_FALSE(checkpoint_index_root(Checkpoint{"o", 1, {}, {format_index_line(root), format_index_line(root)}}));
   CHECK_FALSE(checkpoint_index_root(Checkpoint{"o", 1, {}, {"vinledger-index/v1 AAAA"}}));
   CHECK_FALSE(checkpoint_index_root(Checkpoint{"o", 1, {}, {"vinledger-index/v1"}}));
+}
+
+TEST_CASE("index: the worked example of docs/format.md", "[index]") {
+  IndexBuilder builder;
+  builder.add("party/operator", 0, *hash_from_hex("10075153d8c4aeecc23c7e7d04276499cc501439e2be5fddcf7a23722cad298c"));
+  builder.add("party/maker", 1, *hash_from_hex("6b3974c27ddb4c4acdeb85eb62c2866a37cac8a5527ca32935bb4591783051c8"));
+  builder.add("JTMHV05J0A1000001", 2, *hash_from_hex("e989168bc8cf3bcdfcbe33420079f9cc61391b4c8e0bf1671a812c75d5b4a9e0"));
+  CHECK(to_hex(builder.root()) == "766e3bd7f8a128832fcc0fbe8985294de0a02eb3a730a7b6566f1fd7d1b293f8");
+  CHECK(format_index_line(builder.root()) == "vinledger-index/v1 dm471/ihKIMvzA++iYUpTeCgLrOnMKe2Vm8f19Gyk/g=");
+  auto proof = builder.state().tree.prove(index_key("JTMHV05J0A1000001"), kLatest);
+  REQUIRE(proof);
+  CHECK(base64_encode(encode_index_proof(*proof)) ==
+        "AAGAl7v1Hqu9gC+AuIzAdn45AVu+HFpkg5Z0nWgOVH5PLQsAAAAAAAAAAQAAAAAAAAAC6YkWi8jPO838vjNCAHn5zGE5G0yOC/FnGoEsddW0qeA=");
+  auto absent = builder.state().tree.prove(index_key("JTMHV05J0A1000004"), kLatest);
+  REQUIRE(absent);
+  CHECK(absent->kind == IndexProof::Kind::kAbsentOther);
+  CHECK(absent->depth() == 2);
+  CHECK(absent->other_key == index_key("party/maker"));
 }

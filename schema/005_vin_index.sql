@@ -1,12 +1,12 @@
 -- vinledger schema version 5: the VIN index (docs/format.md "The VIN index"),
 -- a Merkle prefix trie from each chain's key to its head, stored in tiles
--- of four bit levels (ledger/src/index_tree.h) and written in the same
+-- of eight bit levels (ledger/src/index_tree.h) and written in the same
 -- transaction as the entries it indexes.
 
 -- Tile (level, prefix) as it stands from log size `version` on, `version`
 -- being one past the seq of the last entry that changed it: the index at
 -- size S is, for each (level, prefix), its row with the largest version <= S.
--- `prefix` is the first `level` nibbles of a key hash, packed two per byte.
+-- `prefix` is the first `level` bytes of a key hash.
 CREATE TABLE index_tiles (
   level   INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63),
   prefix  BLOB NOT NULL,

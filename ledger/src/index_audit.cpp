@@ -126,11 +126,7 @@ Result<std::optional<Hash>> IndexAuditor::first_difference(std::uint64_t size) {
       const IndexSlot& b = (*theirs)[s];
       if (a == b) continue;
       if (a.kind == IndexSlot::Kind::kChild && b.kind == IndexSlot::Kind::kChild) {
-        // The child's prefix: this prefix with nibble s appended.
-        std::string child = prefix;
-        if (level % 2 == 0) child.push_back(static_cast<char>(s << 4));
-        else child.back() = static_cast<char>(static_cast<unsigned char>(child.back()) | s);
-        prefix = std::move(child);
+        prefix.push_back(static_cast<char>(s));  // the child's prefix
         ++level;
         descended = true;
         continue;

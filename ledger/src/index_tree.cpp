@@ -35,19 +35,13 @@ std::unexpected<Error> damaged_tile(int level, std::string_view prefix) {
 }  // namespace
 
 std::string index_tile_prefix(const Hash& key, int level) {
-  std::string prefix(reinterpret_cast<const char*>(key.data()), static_cast<std::size_t>((level + 1) / 2));
-  if (level % 2) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) & 0xF0);
-  return prefix;
+  return std::string(reinterpret_cast<const char*>(key.data()), static_cast<std::size_t>(level));
 }
 
-int index_key_nibble(const Hash& key, int i) {
-  const std::uint8_t byte = key[static_cast<std::size_t>(i / 2)];
-  return i % 2 ? byte & 0x0F : byte >> 4;
-}
+int index_key_slot(const Hash& key, int level) { return key[static_cast<std::size_t>(level)]; }
 
 std::string index_tile_name(int level, std::string_view prefix) {
-  std::string hex = to_hex(std::span(reinterpret_cast<const std::uint8_t*>(prefix.data()), prefix.size()));
-  hex.resize(static_cast<std::size_t>(level));
+  const std::string hex = to_hex(std::span(reinterpret_cast<const std::uint8_t*>(prefix.data()), prefix.size()));
   return "index tile " + std::to_string(level) + "/" + (hex.empty() ? "-" : hex);
 }
 
@@ -56,7 +50,8 @@ std::string encode_index_tile(const IndexTile& tile) {
   for (int s = 0; s < kIndexTileSlots; ++s) {
     const IndexSlot& slot = tile[s];
     if (slot.kind == IndexSlot::Kind::kEmpty) continue;
-    bytes.push_back(static_cast<char>(static_cast<int>(slot.kind) << 4 | s));
+    bytes.push_back(static_cast<char>(slot.kind));
+    bytes.push_back(static_cast<char>(s));
     bytes.append(reinterpret_cast<const char*>(slot.key.data()), slot.key.size());
     if (slot.kind == IndexSlot::Kind::kLeaf) bytes += encode_index_value(slot.value);
   }
@@ -67,24 +62,24 @@ std::optional<IndexTile> decode_index_tile(std::string_view bytes) {
   IndexTile tile{};
   int previous = -1;
   while (!bytes.empty()) {
-    const auto head = static_cast<std::uint8_t>(bytes[0]);
-    const int slot = head & 0x0F, kind = head >> 4;
+    if (bytes.size() < 2) return std::nullopt;
+    const int kind = static_cast<std::uint8_t>(bytes[0]), slot = static_cast<std::uint8_t>(bytes[1]);
     if (slot <= previous || (kind != 1 && kind != 2)) return std::nullopt;
     previous = slot;
-    const std::size_t size = 1 + 32 + (kind == 1 ? kIndexValueBytes : 0);
+    const std::size_t size = 2 + 32 + (kind == 1 ? kIndexValueBytes : 0);
     if (bytes.size() < size) return std::nullopt;
     IndexSlot& out = tile[slot];
     out.kind = static_cast<IndexSlot::Kind>(kind);
-    std::copy_n(bytes.begin() + 1, 32, out.key.begin());
+    std::copy_n(bytes.begin() + 2, 32, out.key.begin());
     if (kind == 1) {
       auto field = [&](std::size_t at) {
         std::uint64_t v = 0;
         for (std::size_t i = 0; i < 8; ++i) v = v << 8 | static_cast<std::uint8_t>(bytes[at + i]);
         return v;
       };
-      out.value.count = field(33);
-      out.value.last_seq = field(41);
-      std::copy_n(bytes.begin() + 49, 32, out.value.last_hash.begin());
+      out.value.count = field(34);
+      out.value.last_seq = field(42);
+      std::copy_n(bytes.begin() + 50, 32, out.value.last_hash.begin());
     }
     bytes.remove_prefix(size);
   }
@@ -112,12 +107,12 @@ Result<Hash> IndexTree::update(int level, const std::string& prefix, std::span<c
   auto loaded = load(level, prefix, kLatest);
   if (!loaded) return std::unexpected(loaded.error());
   IndexTile tile = *loaded ? (*loaded)->second : IndexTile{};
-  if (pushed) tile[index_key_nibble(pushed->key, level)] = *pushed;
+  if (pushed) tile[index_key_slot(pushed->key, level)] = *pushed;
 
   for (std::size_t begin = 0; begin < changes.size();) {
-    const int s = index_key_nibble(changes[begin].key, level);
+    const int s = index_key_slot(changes[begin].key, level);
     std::size_t end = begin + 1;
-    while (end < changes.size() && index_key_nibble(changes[end].key, level) == s) ++end;
+    while (end < changes.size() && index_key_slot(changes[end].key, level) == s) ++end;
     const auto group = changes.subspan(begin, end - begin);
     begin = end;
     IndexSlot& slot = tile[s];
@@ -171,7 +166,7 @@ Result<IndexProof> IndexTree::prove(const Hash& key, std::uint64_t size) {
       return proof;  // kAbsentEmpty at depth 0
     }
     const IndexTile& tile = (*loaded)->second;
-    const int nibble = index_key_nibble(key, level);
+    const int slot = index_key_slot(key, level);
     int begin = 0, end = kIndexTileSlots;
     for (int bits = 0;; ++bits) {
       int count = 0, only = -1;
@@ -193,7 +188,7 @@ Result<IndexProof> IndexTree::prove(const Hash& key, std::uint64_t size) {
       }
       if (bits == kIndexTileBits) break;  // a child tile: go on below
       const int middle = begin + (end - begin) / 2;
-      if (nibble < middle) {
+      if (slot < middle) {
         proof.siblings.push_back(range_hash(tile, middle, end, bits + 1));
         end = middle;
       } else {

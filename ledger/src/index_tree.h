@@ -1,14 +1,14 @@
 // The VIN index as it is stored: the trie of vin_index.h cut into tiles of
-// four bit levels, each tile holding what hangs from one 4-bit slot under
-// its prefix, so that an update or a proof reads and writes one small tile
-// per four levels instead of one row per node.
+// eight bit levels, so that an update or a proof reads and writes one tile
+// per eight levels (three at a million chains) instead of one row per node.
 //
-// Tile (L, P) covers the trie between depths 4L and 4L + 4 under the key
-// prefix P (the first L nibbles of the key hash). Its slot s (the key's next
-// nibble) holds nothing, the one key under P+s (its leaf: key and value), or,
+// Tile (L, P) covers the trie between depths 8L and 8L + 8 under the key
+// prefix P (the first L bytes of the key hash). Its slot s (the key's next
+// byte) holds nothing, the one key under P+s (its leaf: key and value), or,
 // where two or more keys are under P+s, the root hash of the child tile
 // (L + 1, P+s). The tile's hash is the trie's subtree hash at P, recomputed
-// from its slots (at most 15 node hashes).
+// from its slots (at most 255 node hashes, as many as it has non-empty
+// subtrees).
 //
 // Versions: each stored tile carries the log size from which its content
 // holds: one past the seq of the last entry that changed it, so the audit
@@ -29,6 +29,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "vinledger/result.h"
@@ -36,16 +37,15 @@
 
 namespace vinledger {
 
-inline constexpr int kIndexTileBits = 4;
+inline constexpr int kIndexTileBits = 8;
 inline constexpr int kIndexTileSlots = 1 << kIndexTileBits;
 inline constexpr int kIndexMaxLevel = 256 / kIndexTileBits - 1;
 
-// The first `level` nibbles of `key`, packed two per byte (an odd count
-// leaves the last byte's low nibble zero).
+// The first `level` bytes of `key`.
 std::string index_tile_prefix(const Hash& key, int level);
-// Nibble `i` of the key (0 = the high nibble of byte 0).
-int index_key_nibble(const Hash& key, int i);
-// "index tile 2/3fa", the name every message about a tile uses.
+// The key's slot in a tile of `level`: its byte `level`.
+int index_key_slot(const Hash& key, int level);
+// "index tile 2/3fa0", the name every message about a tile uses.
 std::string index_tile_name(int level, std::string_view prefix);
 
 struct IndexSlot {
@@ -57,9 +57,9 @@ struct IndexSlot {
 };
 using IndexTile = std::array<IndexSlot, kIndexTileSlots>;
 
-// Tile bytes: for each non-empty slot in ascending order, one byte
-// (kind << 4 | slot), then the key and the 48-byte value (leaf) or the child
-// hash. Decoding is strict, so one tile has one encoding.
+// Tile bytes: for each non-empty slot in ascending order, its kind (1 leaf,
+// 2 child) and its slot, one byte each, then the key and the 48-byte value
+// (leaf) or the child hash. Decoding is strict, so one tile has one encoding.
 std::string encode_index_tile(const IndexTile& tile);
 std::optional<IndexTile> decode_index_tile(std::string_view bytes);
 // The trie's subtree hash at the tile's prefix.
@@ -136,11 +136,18 @@ class MemoryIndexTiles : public IndexTileStore {
 };
 
 struct IndexBuilder::State {
+  // A key hash is uniformly distributed: its first bytes hash it.
+  struct KeyHasher {
+    std::size_t operator()(const Hash& key) const {
+      std::size_t h = 0;
+      for (std::size_t i = 0; i < sizeof h; ++i) h = h << 8 | key[i];
+      return h;
+    }
+  };
   MemoryIndexTiles tiles;
   IndexTree tree{tiles};
-  std::map<Hash, IndexChange> pending;
+  std::unordered_map<Hash, IndexChange, KeyHasher> pending;
   std::size_t keys = 0;
-  std::uint64_t added = 0;  // entries fed so far
   Hash root = index_empty();
   // Applies what is pending; the tiles it changed become take_changed().
   Status flush();

@@ -200,7 +200,6 @@ void IndexBuilder::add_key(const Hash& key, std::uint64_t seq, const Hash& entry
   ++change.added;
   change.last_seq = seq;
   change.last_hash = entry_hash;
-  ++state_->added;
 }
 
 Status IndexBuilder::State::flush() {
@@ -209,6 +208,7 @@ Status IndexBuilder::State::flush() {
   changes.reserve(pending.size());
   for (auto& [key, change] : pending) changes.push_back(change);
   pending.clear();
+  std::sort(changes.begin(), changes.end(), [](const IndexChange& a, const IndexChange& b) { return a.key < b.key; });
   auto applied = tree.apply(changes, std::numeric_limits<std::uint64_t>::max());
   if (!applied) return std::unexpected(applied.error());
   root = *applied;

@@ -128,6 +128,7 @@ class IndexBuilder {
   Hash root();
   // A key's head so far, if it has one.
   std::optional<IndexValue> find(const Hash& key);
+  // Chains in the index as of the last root() or find().
   std::size_t keys() const;
 
   // For the audit's comparison with stored tiles (ledger/src/index_tree.h).

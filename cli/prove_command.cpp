@@ -17,8 +17,9 @@ nlohmann::json checkpoint_summary(const Checkpoint& checkpoint) {
 
 int run_prove(Context& context) {
   cxxopts::Options options("vinledger prove",
-                           "Write an evidence bundle for one VIN: its entries, the party entries they rely on, and "
-                           "their inclusion proofs against one signed checkpoint (issued if none covers the VIN).");
+                           "Write an evidence bundle for one VIN: its entries, the party entries they rely on, their "
+                           "inclusion proofs and the VIN index's proof that they are all of them, against one signed "
+                           "checkpoint (issued if none covers the VIN). For a VIN with no entry, an absence bundle.");
   options.positional_help("VIN");
   options.add_options()("vin", "the VIN", cxxopts::value<std::string>())(
       "out", "write the bundle to this file (atomically) instead of standard output", cxxopts::value<std::string>())(
@@ -56,9 +57,15 @@ int run_prove(Context& context) {
   }
   const std::string text = format_bundle(proved->bundle);
   const Checkpoint& checkpoint = proved->checkpoint.checkpoint;
-  std::cerr << "vinledger: VIN " << *vin << ": " << proved->bundle.entries.size() << " entries and "
-            << proved->bundle.parties.size() << " party entries, proved against the checkpoint of size "
-            << checkpoint.size << (proved->issued_checkpoint ? " (issued now)" : "") << "\n";
+  if (proved->bundle.entries.empty())
+    std::cerr << "vinledger: VIN " << *vin << " has no entry in this ledger: an absence bundle, proved by the VIN "
+              << "index against the checkpoint of size " << checkpoint.size
+              << (proved->issued_checkpoint ? " (issued now)" : "") << "\n";
+  else
+    std::cerr << "vinledger: VIN " << *vin << ": " << proved->bundle.entries.size() << " entries (all of them, "
+              << "as the VIN index proves) and " << proved->bundle.parties.size()
+              << " party entries, proved against the checkpoint of size " << checkpoint.size
+              << (proved->issued_checkpoint ? " (issued now)" : "") << "\n";
   if (!args.count("out")) {
     std::cout << text;
     return kExitOk;
@@ -69,6 +76,7 @@ int run_prove(Context& context) {
     print_json({{"out", out},
                 {"vin", *vin},
                 {"entries", proved->bundle.entries.size()},
+                {"absent", proved->bundle.entries.empty()},
                 {"parties", proved->bundle.parties.size()},
                 {"checkpoint", checkpoint_summary(checkpoint)},
                 {"issued_checkpoint", proved->issued_checkpoint}});

@@ -61,6 +61,10 @@ Status Appender::start() {
     last_hash_ = (*last)->hash;
   }
   first_seq_ = next_seq_;
+  if (settings_.maintain_index) {  // off for benchmarks only (LedgerSettings)
+    index_ = std::make_unique<IndexUpdater>(store_);
+    if (auto ok = index_->start(static_cast<std::uint64_t>(next_seq_)); !ok) return ok;
+  }
   if (!settings_.maintain_tree) return {};  // benchmarks only (LedgerSettings)
   auto tree_size = store_.tree_size();
   if (!tree_size) return std::unexpected(tree_size.error());
@@ -88,7 +92,13 @@ Status Appender::catch_up_tree() {
   return {};
 }
 
-Status Appender::finish() { return tree_ ? tree_->flush() : Status{}; }
+Status Appender::finish() {
+  if (tree_)
+    if (auto ok = tree_->flush(); !ok) return ok;
+  if (index_)
+    if (auto root = index_->finish(static_cast<std::uint64_t>(next_seq_)); !root) return std::unexpected(root.error());
+  return {};
+}
 
 // Brief section 6: only what is malformed or not authentic is refused.
 Status Appender::check_authentic(PreparedStatement& item, const Statement& statement) {
@@ -248,6 +258,7 @@ Result<bool> Appender::add(PreparedStatement& item) {
     return std::unexpected(ok.error());
   if (tree_)
     if (auto ok = tree_->append(row.hash); !ok) return std::unexpected(ok.error());
+  if (index_) index_->add(row.chain, static_cast<std::uint64_t>(row.seq), row.hash);
 
   if (statement.type == StatementType::kParty) parties_.apply(party_record_from(statement), next_seq_);
   last_hash_ = row.hash;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "index_update.h"
 #include "line_reader.h"
 #include "merkle_tree.h"
 #include "party_registry.h"
@@ -47,7 +48,8 @@ class Appender {
   // line: callers do.
   [[nodiscard]] Result<bool> add(PreparedStatement& item);
 
-  // Writes the tree tiles the new entries changed; call before commit.
+  // Writes the tree tiles and the VIN index tiles the new entries changed;
+  // call before commit.
   Status finish();
 
   AppendReport report() const { return {first_seq_, next_seq_ - first_seq_, skipped_}; }
@@ -72,6 +74,7 @@ class Appender {
   std::int64_t next_seq_ = 0;
   std::optional<Hash> last_hash_;
   std::unique_ptr<TiledMerkleTree> tree_;
+  std::unique_ptr<IndexUpdater> index_;
 };
 
 // Streams `reader` through the pool and the appender, keeping only a

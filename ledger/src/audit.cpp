@@ -7,9 +7,11 @@
 #include "checkpoint_audit.h"
 #include "corrections.h"
 #include "event_index.h"
+#include "index_audit.h"
 #include "tree_audit.h"
 #include "vinledger/entry.h"
 #include "vinledger/event_identity.h"
+#include "vinledger/vin_index.h"
 
 namespace vinledger {
 namespace {
@@ -288,6 +290,15 @@ Result<Checkpoint> open_with_operator_keys(std::string_view note, const std::str
   return std::unexpected(last);
 }
 
+// The VIN index root a checkpoint commits to; a malformed index line is a
+// finding, and the checkpoint is then compared on its tree root only.
+std::optional<Hash> index_root_of(const Checkpoint& checkpoint, const std::string& label, Auditor& auditor) {
+  auto root = checkpoint_index_root(checkpoint);
+  if (root) return *root;
+  auditor.report("INDEX_MISMATCH", std::nullopt, std::nullopt, label + ": " + root.error().message);
+  return std::nullopt;
+}
+
 // The checkpoints the ledger issued must be signed by its operator, agree
 // with the columns stored beside them, and (later) match the rebuilt tree.
 Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& origin, const KeyHints& hints,
@@ -296,11 +307,16 @@ Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& 
   if (!issued) return std::unexpected(issued.error());
   std::vector<ExpectedRoot> roots;
   std::int64_t previous_size = -1;
+  bool previous_indexed = true;
   for (const auto& row : *issued) {
     const std::string label = "checkpoint #" + std::to_string(row.id) + " (issued " + row.issued + ")";
     // The ledger records a checkpoint only for a longer log than the last
-    // one: rows out of that order were moved or copied.
-    if (row.size <= previous_size)
+    // one (or, once, for the same size when the last one predates the VIN
+    // index): rows out of that order were moved or copied.
+    const bool indexed = row.note.find(std::string("\n") + std::string(kIndexLineTag) + " ") != std::string::npos;
+    const bool reissued = row.size == previous_size && !previous_indexed && indexed;
+    previous_indexed = indexed;
+    if (row.size <= previous_size && !reissued)
       auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
                      label + " covers " + std::to_string(row.size) + " entries, no more than the checkpoint recorded "
                      "before it (" + std::to_string(previous_size) + "): checkpoint records were reordered or copied");
@@ -314,7 +330,7 @@ Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& 
     if (static_cast<std::int64_t>(opened->size) != row.size || opened->root != row.root)
       auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
                      label + ": the size or root stored beside it differs from its signed note");
-    roots.push_back(ExpectedRoot{label, opened->size, opened->root});
+    roots.push_back(ExpectedRoot{label, opened->size, opened->root, index_root_of(*opened, label, auditor)});
   }
   return roots;
 }
@@ -374,8 +390,15 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
     auto opened = open_with_operator_keys(kept.note, origin, hints->operator_keys());
     if (!opened)
       return invalid_input("checkpoint " + kept.source + " is not a checkpoint of this log: " + opened.error().message);
-    expected->push_back(ExpectedRoot{"checkpoint " + kept.source, opened->size, opened->root});
+    const std::string label = "checkpoint " + kept.source;
+    expected->push_back(ExpectedRoot{label, opened->size, opened->root, index_root_of(*opened, label, auditor)});
   }
+  IndexAuditor index(store, *expected,
+                     [&](std::optional<std::int64_t> seq, std::optional<std::string> chain, std::string message) {
+                       if (chain && chain->starts_with("party/")) chain.reset();
+                       auditor.report("INDEX_MISMATCH", seq, std::move(chain), std::move(message));
+                     });
+  if (auto ok = index.start(); !ok) return std::unexpected(ok.error());
   CheckpointAuditor checkpoints(std::move(*expected), [&](const char* code, std::optional<std::int64_t> seq,
                                                           std::string message) {
     auditor.report(code, seq, std::nullopt, std::move(message));
@@ -400,6 +423,9 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
       return ok;
     if (auto ok = tree.add(checked.recomputed_hash); !ok) return ok;
     checkpoints.observe(tree.tree());
+    // The index is rebuilt from what the hashed entry says, not the columns.
+    const std::string& chain = checked.statement ? checked.statement->chain() : checked.row.chain;
+    if (auto ok = index.add(chain, static_cast<std::uint64_t>(checked.row.seq), checked.recomputed_hash); !ok) return ok;
     return Status{};
   };
   if (auto ok = run_ordered_pipeline<StoredEntry>(pool, kBatchRows, produce, make_work, consume); !ok)
@@ -407,6 +433,7 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
   if (auto ok = tree.finish(); !ok) return std::unexpected(ok.error());
   if (auto ok = events.finish(); !ok) return std::unexpected(ok.error());
   checkpoints.finish(tree.tree());
+  if (auto ok = index.finish(static_cast<std::uint64_t>(count)); !ok) return std::unexpected(ok.error());
   if (auto ok = check_truncation(store, auditor); !ok) return std::unexpected(ok.error());
   if (auto ok = check_settings(store, auditor); !ok) return std::unexpected(ok.error());
   if (auto ok = check_database_structure(store, auditor); !ok) return std::unexpected(ok.error());

@@ -49,11 +49,16 @@ std::expected<std::vector<BundleItem>, BundleFailure> items_from(nlohmann::json&
 }  // namespace
 
 nlohmann::json bundle_json(const Bundle& bundle) {
-  return {{"format", kBundleFormat},
-          {"vin", bundle.vin},
-          {"log_key", bundle.log_key},
-          {"entries", items_json(bundle.entries)},
-          {"parties", items_json(bundle.parties)}};
+  nlohmann::json document = {{"format", bundle.version == 1 ? kBundleFormatV1 : kBundleFormat},
+                             {"vin", bundle.vin},
+                             {"log_key", bundle.log_key},
+                             {"entries", items_json(bundle.entries)},
+                             {"parties", items_json(bundle.parties)}};
+  if (bundle.version != 1) {
+    document["checkpoint"] = bundle.checkpoint;
+    document["index_proof"] = bundle.index_proof;
+  }
+  return document;
 }
 
 std::string format_bundle(const Bundle& bundle) { return bundle_json(bundle).dump(2) + "\n"; }
@@ -65,13 +70,26 @@ std::expected<Bundle, BundleFailure> parse_bundle(std::string_view text) {
   if (!parsed) return malformed("", parsed.error().message);
   nlohmann::json& document = *parsed;
   if (!document.is_object()) return malformed("", "not a JSON object: not a " + std::string(kBundleFormat) + " bundle");
-  if (!document.contains("format") || !document["format"].is_string() || document["format"] != kBundleFormat)
-    return malformed("format", "is not \"" + std::string(kBundleFormat) + "\"");
-  if (auto ok = expect_members(document, {"format", "vin", "log_key", "entries", "parties"}, "bundle"); !ok)
-    return std::unexpected(ok.error());
+  if (!document.contains("format") || !document["format"].is_string() ||
+      (document["format"] != kBundleFormat && document["format"] != kBundleFormatV1))
+    return malformed("format", "is not \"" + std::string(kBundleFormat) + "\" (or \"" + std::string(kBundleFormatV1) + "\")");
+  Bundle bundle;
+  bundle.version = document["format"] == kBundleFormatV1 ? 1 : 2;
+  if (bundle.version == 1) {
+    if (auto ok = expect_members(document, {"format", "vin", "log_key", "entries", "parties"}, "bundle"); !ok)
+      return std::unexpected(ok.error());
+  } else {
+    if (auto ok = expect_members(
+            document, {"format", "vin", "log_key", "checkpoint", "index_proof", "entries", "parties"}, "bundle");
+        !ok)
+      return std::unexpected(ok.error());
+    if (!document["checkpoint"].is_string()) return malformed("checkpoint", "is not a string");
+    if (!document["index_proof"].is_string()) return malformed("index_proof", "is not a string");
+    bundle.checkpoint = document["checkpoint"].get<std::string>();
+    bundle.index_proof = document["index_proof"].get<std::string>();
+  }
   if (!document["vin"].is_string()) return malformed("vin", "is not a string");
   if (!document["log_key"].is_string()) return malformed("log_key", "is not a string");
-  Bundle bundle;
   bundle.vin = document["vin"].get<std::string>();
   bundle.log_key = document["log_key"].get<std::string>();
   auto entries = items_from(document["entries"], "entries");

@@ -10,6 +10,8 @@
 #include "vinledger/merkle.h"
 #include "vinledger/tlog_proof.h"
 #include "vinledger/vin.h"
+#include "vinledger/vin_index.h"
+#include "vinledger/encoding.h"
 
 namespace vinledger {
 namespace {
@@ -63,12 +65,27 @@ class BundleVerifier {
       return refused("log_key", "the bundle is from the log " + bundle_.log_key +
                                     ", not from the log whose key was given (" + trust_.log_key.text() + ")");
     if (auto valid = validate_vin(bundle_.vin); !valid) return refused("vin", valid.error().message);
-    if (bundle_.entries.empty()) return refused("entries", "empty: a bundle proves at least one entry of its VIN");
-    if (bundle_.parties.empty()) return refused("parties", "empty: a bundle holds at least the operator's registration");
+    const bool v2 = bundle_.version != 1;
+    if (bundle_.entries.empty() && !v2)
+      return refused("entries", "empty: a bundle proves at least one entry of its VIN");
+    if (bundle_.entries.empty() && !bundle_.parties.empty())
+      return refused("parties", "an absence bundle (no entries) holds no party entries");
+    if (!bundle_.entries.empty() && bundle_.parties.empty())
+      return refused("parties", "empty: a bundle holds at least the operator's registration");
+    if (v2) checkpoint_text_ = bundle_.checkpoint;
     if (auto ok = parse_proofs(); !ok) return std::unexpected(ok.error());
     if (auto ok = open_the_checkpoint(); !ok) return std::unexpected(ok.error());
+    if (auto ok = check_current(); !ok) return std::unexpected(ok.error());
+    std::optional<IndexProof> index;
+    if (v2) {
+      auto proved = check_index_proof();
+      if (!proved) return std::unexpected(proved.error());
+      index = std::move(*proved);
+    }
     if (auto ok = check_parties(); !ok) return std::unexpected(ok.error());
     if (auto ok = check_entries(); !ok) return std::unexpected(ok.error());
+    if (index)
+      if (auto ok = check_complete(*index); !ok) return std::unexpected(ok.error());
     result_.vin = bundle_.vin;
     result_.party_entries = bundle_.parties.size();
     return std::move(result_);
@@ -79,8 +96,8 @@ class BundleVerifier {
     return std::string(party ? "parties" : "entries") + "[" + std::to_string(i) + "]";
   }
 
-  // Every proof parses, carries no extra data, and names the checkpoint of
-  // entries[0], byte for byte.
+  // Every proof parses, carries no extra data, and names the bundle's
+  // checkpoint (v1: the one of entries[0]), byte for byte.
   Checked<void> parse_proofs() {
     for (bool party : {false, true}) {
       auto& items = party ? bundle_.parties : bundle_.entries;
@@ -90,13 +107,14 @@ class BundleVerifier {
         auto proof = parse_tlog_proof(items[i].tlog_proof);
         if (!proof) return proof_refused(name, proof.error().message);
         if (!proof->extra.empty()) return refused(name + " line 2", "carries extra data; a bundle's proofs never do");
-        if (!party && i == 0) checkpoint_text_ = proof->checkpoint;
+        if (!party && i == 0 && bundle_.version == 1) checkpoint_text_ = proof->checkpoint;
         if (proof->checkpoint != checkpoint_text_)
           return refused(name + " line " +
                              std::to_string(checkpoint_first_line(*proof) - 1 +
                                             first_differing_line(proof->checkpoint, checkpoint_text_)),
-                         "its checkpoint is not the one of entries[0].tlog_proof: every proof in a bundle is "
-                         "against one checkpoint");
+                         std::string("its checkpoint is not ") +
+                             (bundle_.version == 1 ? "the one of entries[0].tlog_proof" : "the bundle's checkpoint") +
+                             ": every proof in a bundle is against one checkpoint");
         proofs.push_back(std::move(*proof));
       }
     }
@@ -116,6 +134,74 @@ class BundleVerifier {
                                        (names.empty() ? std::string("none") : names) + "), fewer than the " +
                                        std::to_string(trust_.min_witnesses) + " required");
     result_.checkpoint = std::move(*opened);
+    return {};
+  }
+
+  // A bundle speaks for the log up to its checkpoint only: one older than a
+  // checkpoint the verifier already holds is stale, whatever it proves.
+  Checked<void> check_current() {
+    if (trust_.known_checkpoint.empty()) return {};
+    auto known = open_checkpoint(trust_.known_checkpoint, trust_.log_key.name(), trust_.log_key);
+    if (!known) return refused("known checkpoint", known.error().message);
+    const Checkpoint& ours = result_.checkpoint.checkpoint;
+    if (ours.size < known->checkpoint.size)
+      return refused("checkpoint", "the bundle is proved against the checkpoint of size " + std::to_string(ours.size) +
+                                       ", older than the checkpoint of size " +
+                                       std::to_string(known->checkpoint.size) +
+                                       " already held: entries recorded between them are not covered; ask for a "
+                                       "fresh bundle");
+    if (ours.size == known->checkpoint.size && ours.root != known->checkpoint.root)
+      return refused("checkpoint", "the log signed two different trees of size " + std::to_string(ours.size) +
+                                       " (this bundle's and the one already held): the log forked");
+    return {};
+  }
+
+  // The index proof, checked against the checkpoint's index root for the
+  // bundle's VIN (its key is derived here, never read from the bundle).
+  Checked<IndexProof> check_index_proof() {
+    const Checkpoint& checkpoint = result_.checkpoint.checkpoint;
+    auto root = checkpoint_index_root(checkpoint);
+    if (!root) return refused("checkpoint", root.error().message);
+    if (!*root)
+      return refused("checkpoint", "carries no VIN index line (" + std::string(kIndexLineTag) +
+                                       "): a " + std::string(kBundleFormat) + " bundle's checkpoint must commit to the index");
+    auto bytes = base64_decode(bundle_.index_proof);
+    if (!bytes) return refused("index_proof", "not strict standard base64 (RFC 4648, padded)");
+    auto proof = decode_index_proof(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+    if (!proof) return refused("index_proof", proof.error().message);
+    if (auto ok = verify_index_proof(index_key(bundle_.vin), *proof, **root); !ok)
+      return refused("index_proof", "does not prove the index entry of VIN " + bundle_.vin + ": " + ok.error().message);
+    return std::move(*proof);
+  }
+
+  // The index's head of the VIN against the bundle's entries: the bundle
+  // must end at the head the index proves, or prove the VIN absent.
+  Checked<void> check_complete(const IndexProof& proof) {
+    const std::uint64_t size = result_.checkpoint.checkpoint.size;
+    const std::string at = " up to checkpoint size " + std::to_string(size);
+    const std::size_t held = bundle_.entries.size();
+    if (!proof.present()) {
+      if (held != 0)
+        return refused("index_proof", "the index proves VIN " + bundle_.vin + " has no entry" + at +
+                                          ", but the bundle holds " + std::to_string(held));
+      result_.completeness = VerifiedBundle::Completeness::kAbsent;
+      return {};
+    }
+    const IndexValue& head = proof.value;
+    const std::string last = "the last is seq " + std::to_string(head.last_seq) + " (entry hash " +
+                             to_hex(head.last_hash) + ")";
+    if (held == 0)
+      return refused("entries", "the index proves " + std::to_string(head.count) + " entries for VIN " + bundle_.vin +
+                                    at + ", the bundle holds none; " + last);
+    if (held != head.count)
+      return refused("entries", "the index proves " + std::to_string(head.count) + " entries for VIN " + bundle_.vin +
+                                    at + ", the bundle holds " + std::to_string(held) + "; " + last);
+    const VehicleEvent& final_event = result_.events.back();
+    if (static_cast<std::uint64_t>(final_event.seq) != head.last_seq || last_hash_ != head.last_hash)
+      return refused("entries[" + std::to_string(held - 1) + "]",
+                     "seq " + std::to_string(final_event.seq) + " is not the VIN's last entry the index proves" + at +
+                         "; " + last);
+    result_.completeness = VerifiedBundle::Completeness::kComplete;
     return {};
   }
 
@@ -245,6 +331,7 @@ class BundleVerifier {
                            std::to_string(header.seq) + " (" + item_of_seq_[actor->seq] + ", seq " +
                            std::to_string(actor->seq) + ": " + actor->record.vkey.text() + ")");
       previous_hash = proved->hash;
+      last_hash_ = proved->hash;
       result_.events.push_back(VehicleEvent{header.seq, header.recorded, std::move(statement), proved->hash});
     }
     return {};
@@ -254,6 +341,7 @@ class BundleVerifier {
   const BundleTrust& trust_;
   std::vector<TlogProof> entry_proofs_, party_proofs_;
   std::string checkpoint_text_;
+  Hash last_hash_{};  // the leaf hash of the VIN's last entry in the bundle
   std::string operator_id_;
   std::map<std::int64_t, std::string> item_of_seq_;  // party entry seq -> "parties[i]"
   VerifiedBundle result_;

@@ -19,6 +19,7 @@ struct ExpectedRoot {
   std::string label;  // names the checkpoint in messages
   std::uint64_t size = 0;
   Hash root{};
+  std::optional<Hash> index_root;  // the VIN index root it commits to, if any
 };
 
 class CheckpointAuditor {

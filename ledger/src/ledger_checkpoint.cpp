@@ -1,8 +1,10 @@
 // Ledger's checkpoints: the signed tree heads it issues and records.
+#include "index_update.h"
 #include "ledger_impl.h"
 #include "merkle_tree.h"
 #include "vinledger/ledger.h"
 #include "vinledger/timestamp.h"
+#include "vinledger/vin_index.h"
 
 namespace vinledger {
 
@@ -51,12 +53,24 @@ Result<IssuedCheckpoint> Ledger::checkpoint(const SigningKey& operator_key) {
     if (!size) return std::unexpected(size.error());
     auto latest = store.latest_checkpoint();
     if (!latest) return std::unexpected(latest.error());
-    if (*latest && (*latest)->size == *size) return issued_from(**latest);
+    if (*latest && (*latest)->size == *size) {
+      auto issued = issued_from(**latest);
+      if (!issued) return issued;
+      // One from before the VIN index is issued again, with the index line.
+      auto index_root = checkpoint_index_root(issued->checkpoint);
+      if (!index_root || *index_root) return issued;
+    }
 
     TiledMerkleTree tree(store, static_cast<std::uint64_t>(*size));
     auto root = tree.root();
     if (!root) return std::unexpected(root.error());
-    Checkpoint checkpoint{impl_->origin, static_cast<std::uint64_t>(*size), *root, {}};
+    // The index as of this size, caught up first if the ledger predates it;
+    // its root is the first extension line (docs/format.md).
+    IndexUpdater index(store);
+    if (auto ok = index.start(static_cast<std::uint64_t>(*size)); !ok) return std::unexpected(ok.error());
+    auto index_root = index.finish(static_cast<std::uint64_t>(*size));
+    if (!index_root) return std::unexpected(index_root.error());
+    Checkpoint checkpoint{impl_->origin, static_cast<std::uint64_t>(*size), *root, {format_index_line(*index_root)}};
     auto note = sign_checkpoint(checkpoint, operator_key, impl_->origin);
     if (!note) return std::unexpected(note.error());
     StoredCheckpoint row{0, *size, *root, format_timestamp(impl_->settings.clock()), *note};

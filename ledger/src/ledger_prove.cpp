@@ -4,11 +4,14 @@
 #include <optional>
 #include <set>
 
+#include "index_tree.h"
 #include "ledger_impl.h"
 #include "merkle_tree.h"
 #include "vinledger/entry.h"
 #include "vinledger/ledger.h"
+#include "vinledger/encoding.h"
 #include "vinledger/tlog_proof.h"
+#include "vinledger/vin_index.h"
 
 namespace vinledger {
 namespace {
@@ -49,6 +52,31 @@ Result<BundleItem> item_for(const StoredEntry& row, TiledMerkleTree& tree, const
   return BundleItem{entry_json(parsed->header, parsed->statement), std::move(*text)};
 }
 
+// The VIN's index proof at the checkpoint's size, after checking that the
+// stored index still gives the root the checkpoint commits to.
+Result<std::string> index_proof_for(Store& store, std::string_view vin, const IssuedCheckpoint& checkpoint,
+                                    const Hash& committed_root) {
+  IndexTree index(store);
+  const std::uint64_t size = checkpoint.checkpoint.size;
+  auto root = index.root_at(size);
+  if (!root) return std::unexpected(root.error());
+  if (*root != committed_root)
+    return storage_error("the stored VIN index no longer gives the index root of checkpoint #" +
+                         std::to_string(checkpoint.id) + "; run `vinledger audit`");
+  auto proof = index.prove(index_key(vin), size);
+  if (!proof) return std::unexpected(proof.error());
+  return base64_encode(encode_index_proof(*proof));
+}
+
+// The index root a recorded checkpoint commits to, if it has one.
+Result<std::optional<Hash>> committed_index_root(const IssuedCheckpoint& checkpoint) {
+  auto root = checkpoint_index_root(checkpoint.checkpoint);
+  if (!root)
+    return storage_error("checkpoint #" + std::to_string(checkpoint.id) + " has a damaged index line (" +
+                         root.error().message + "); run `vinledger audit`");
+  return root;
+}
+
 }  // namespace
 
 Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* operator_key) {
@@ -56,6 +84,7 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
   auto log_key = this->log_key();
   if (!log_key) return std::unexpected(log_key.error());
   bool issued_now = false;
+  std::string why_new;  // why a new checkpoint is needed, for the error without a key
   // At most twice: the second time a checkpoint covering the VIN exists.
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (auto ok = store.begin_read(); !ok) return std::unexpected(ok.error());
@@ -63,11 +92,26 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
     auto built = [&]() -> Result<std::optional<ProvedBundle>> {
       std::vector<StoredEntry> vin_rows, party_rows;
       if (auto ok = read_chain(store, vin, std::nullopt, vin_rows); !ok) return std::unexpected(ok.error());
-      if (vin_rows.empty()) return not_found("the ledger has no entries for VIN " + std::string(vin));
-      last_seq = vin_rows.back().seq;
+      // A VIN the ledger has never seen gets an absence bundle.
+      last_seq = vin_rows.empty() ? -1 : vin_rows.back().seq;
       auto latest = store.latest_checkpoint();
       if (!latest) return std::unexpected(latest.error());
-      if (!*latest || (*latest)->size <= last_seq) return std::optional<ProvedBundle>{};
+      if (!*latest) {
+        why_new = "the ledger has no checkpoint yet";
+        return std::optional<ProvedBundle>{};
+      }
+      if ((*latest)->size <= last_seq) {
+        why_new = "no checkpoint covers entry " + std::to_string(last_seq) + " (the last of VIN " + std::string(vin) + ")";
+        return std::optional<ProvedBundle>{};
+      }
+      auto latest_issued = issued_from(**latest);
+      if (!latest_issued) return std::unexpected(latest_issued.error());
+      auto index_root = committed_index_root(*latest_issued);
+      if (!index_root) return std::unexpected(index_root.error());
+      if (!*index_root) {
+        why_new = "the latest checkpoint (#" + std::to_string((*latest)->id) + ") predates the VIN index";
+        return std::optional<ProvedBundle>{};
+      }
 
       std::set<std::string> ids{impl_->parties.operator_id()};
       for (const auto& row : vin_rows) {
@@ -82,9 +126,7 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
       std::sort(party_rows.begin(), party_rows.end(),
                 [](const StoredEntry& a, const StoredEntry& b) { return a.seq < b.seq; });
 
-      auto issued = issued_from(**latest);
-      if (!issued) return std::unexpected(issued.error());
-      const IssuedCheckpoint& checkpoint = *issued;
+      const IssuedCheckpoint& checkpoint = *latest_issued;
       auto tree_size = store.tree_size();
       if (!tree_size) return std::unexpected(tree_size.error());
       if (*tree_size < checkpoint.checkpoint.size)
@@ -99,7 +141,14 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
         return storage_error("the tree no longer has the root of checkpoint #" + std::to_string(checkpoint.id) +
                              "; run `vinledger audit`");
 
-      ProvedBundle proved{Bundle{std::string(vin), log_key->text(), {}, {}}, checkpoint, issued_now};
+      auto index_proof = index_proof_for(store, vin, checkpoint, **index_root);
+      if (!index_proof) return std::unexpected(index_proof.error());
+      Bundle bundle;
+      bundle.vin = std::string(vin);
+      bundle.log_key = log_key->text();
+      bundle.checkpoint = checkpoint.note;
+      bundle.index_proof = std::move(*index_proof);
+      ProvedBundle proved{std::move(bundle), checkpoint, issued_now};
       for (const auto& row : vin_rows) {
         auto item = item_for(row, tree, checkpoint);
         if (!item) return std::unexpected(item.error());
@@ -116,9 +165,7 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
     if (!built) return std::unexpected(built.error());
     if (*built) return std::move(**built);
     if (!operator_key)
-      return invalid_input("no checkpoint covers entry " + std::to_string(last_seq) + " (the last of VIN " +
-                           std::string(vin) +
-                           "), and prove needs the operator's key to issue one (--operator-key FILE)");
+      return invalid_input(why_new + ", and prove needs the operator's key to issue one (--operator-key FILE)");
     auto issued = checkpoint(*operator_key);
     if (!issued) return std::unexpected(issued.error());
     issued_now = true;

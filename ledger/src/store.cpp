@@ -513,4 +513,78 @@ Result<std::vector<StoredCheckpoint>> Store::checkpoints() {
   });
 }
 
+Result<std::optional<IndexTileStore::Stored>> Store::read_index_tile(int level, std::string_view prefix,
+                                                                       std::uint64_t at_size) {
+  return guarded("reading an index tile", [&]() -> Result<std::optional<Stored>> {
+    auto query = prepared(12,
+                          "SELECT version, content FROM index_tiles WHERE level = ? AND prefix = ? AND version <= ? "
+                          "ORDER BY version DESC LIMIT 1");
+    query->bind(1, level);
+    query->bindNoCopy(2, prefix.data(), static_cast<int>(prefix.size()));
+    query->bind(3, static_cast<std::int64_t>(std::min<std::uint64_t>(at_size, INT64_MAX)));
+    if (!query->executeStep()) return std::optional<Stored>{};
+    return std::optional<Stored>{
+        Stored{static_cast<std::uint64_t>(query->getColumn(0).getInt64()), blob_column(query->getColumn(1))}};
+  });
+}
+
+Status Store::write_index_tile(int level, std::string_view prefix, std::uint64_t version,
+                               std::optional<std::uint64_t> replaces, std::string_view content) {
+  return guarded("writing an index tile", [&]() -> Status {
+    auto query = replaces ? prepared(13,
+                                     "UPDATE index_tiles SET version = ?, content = ? "
+                                     "WHERE level = ? AND prefix = ? AND version = ?")
+                          : prepared(14, "INSERT INTO index_tiles (version, content, level, prefix) VALUES (?, ?, ?, ?)");
+    query->bind(1, static_cast<std::int64_t>(version));
+    query->bindNoCopy(2, content.data(), static_cast<int>(content.size()));
+    query->bind(3, level);
+    query->bindNoCopy(4, prefix.data(), static_cast<int>(prefix.size()));
+    if (replaces) query->bind(5, static_cast<std::int64_t>(*replaces));
+    if (query->exec() != 1) return storage_error("index tile " + std::to_string(level) + " was not written");
+    return {};
+  });
+}
+
+Result<std::uint64_t> Store::index_size() {
+  return guarded("reading the index size", [&]() -> Result<std::uint64_t> {
+    auto query = prepared(15, "SELECT coalesce(max(version), 0) FROM index_tiles WHERE level = 0");
+    query->executeStep();
+    return static_cast<std::uint64_t>(query->getColumn(0).getInt64());
+  });
+}
+
+Result<std::optional<std::uint64_t>> Store::index_start() {
+  return guarded("reading the index start", [&]() -> Result<std::optional<std::uint64_t>> {
+    SQLite::Statement query(*db_, "SELECT min(version) FROM index_tiles WHERE level = 0");
+    query.executeStep();
+    if (query.getColumn(0).isNull()) return std::optional<std::uint64_t>{};
+    return std::optional<std::uint64_t>{static_cast<std::uint64_t>(query.getColumn(0).getInt64())};
+  });
+}
+
+Result<std::vector<Store::StoredIndexTile>> Store::index_tiles_between(std::uint64_t after, std::uint64_t upto) {
+  return guarded("reading index tiles", [&]() -> Result<std::vector<StoredIndexTile>> {
+    SQLite::Statement query(*db_,
+                            "SELECT level, prefix, version, content FROM index_tiles WHERE version > ? AND version <= ? "
+                            "ORDER BY level, prefix, version");
+    query.bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(after, INT64_MAX)));
+    query.bind(2, static_cast<std::int64_t>(std::min<std::uint64_t>(upto, INT64_MAX)));
+    std::vector<StoredIndexTile> tiles;
+    while (query.executeStep())
+      tiles.push_back(StoredIndexTile{query.getColumn(0).getInt(), blob_column(query.getColumn(1)),
+                                      static_cast<std::uint64_t>(query.getColumn(2).getInt64()),
+                                      blob_column(query.getColumn(3))});
+    return tiles;
+  });
+}
+
+Result<std::vector<std::string>> Store::chains() {
+  return guarded("reading chains", [&]() -> Result<std::vector<std::string>> {
+    SQLite::Statement query(*db_, "SELECT DISTINCT chain FROM entries");
+    std::vector<std::string> chains;
+    while (query.executeStep()) chains.push_back(query.getColumn(0).getString());
+    return chains;
+  });
+}
+
 }  // namespace vinledger

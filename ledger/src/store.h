@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "index_tree.h"
 #include "merkle_tree.h"
 #include "vinledger/hash.h"
 #include "vinledger/result.h"
@@ -95,7 +96,7 @@ class Store;
 // entries already in the log). Its error undoes the whole migration.
 using MigrationHook = std::function<Status(Store& store, int version)>;
 
-class Store : public TileStore {
+class Store : public TileStore, public IndexTileStore {
  public:
   enum class OpenMode { kCreateNew, kExisting, kReadOnly };
 
@@ -160,6 +161,25 @@ class Store : public TileStore {
   Result<std::uint64_t> tree_size();
   // How many tiles each level holds: (level, count), ascending.
   Result<std::vector<std::pair<int, std::uint64_t>>> tile_counts();
+
+  // The VIN index's tiles (IndexTileStore; index_tree.h).
+  Result<std::optional<Stored>> read_index_tile(int level, std::string_view prefix, std::uint64_t at_size) override;
+  Status write_index_tile(int level, std::string_view prefix, std::uint64_t version, std::optional<std::uint64_t> replaces,
+                          std::string_view content) override;
+  // The log size the stored index covers (its root tile's latest version), 0 if none.
+  Result<std::uint64_t> index_size();
+  // The smallest version of the root tile: where the stored index began.
+  Result<std::optional<std::uint64_t>> index_start();
+  struct StoredIndexTile {
+    int level = 0;
+    std::string prefix;
+    std::uint64_t version = 0;
+    std::string content;
+  };
+  // The tiles with after < version <= upto, by (level, prefix, version).
+  Result<std::vector<StoredIndexTile>> index_tiles_between(std::uint64_t after, std::uint64_t upto);
+  // The distinct chains of the log: what an index key can be named by.
+  Result<std::vector<std::string>> chains();
 
   // What SQLite's PRAGMA integrity_check finds wrong (empty when sound): an
   // index that disagrees with its table, a damaged page.

@@ -53,13 +53,13 @@ bool has_finding(const json& report, const std::string& code, std::int64_t seq) 
 // What an operator with write access does to hide an edit: every entry from
 // `first_edit` on is re-derived (its prev_entry and vin_prev links, its hash),
 // the whole tree is rebuilt into fresh tiles, entries at and beyond `keep`
-// are dropped, and the checkpoints it issued (which would betray it) are
-// deleted. The result is a ledger that is consistent in itself.
+// are dropped, and the checkpoints it issued and the VIN index (which would
+// betray it) are deleted. The result is a ledger that is consistent in itself.
 void rewrite_log(const std::filesystem::path& db_path, std::int64_t keep,
                  const std::function<void(std::int64_t seq, vinledger::ParsedEntry&)>& edit) {
   SQLite::Database db(db_path, SQLite::OPEN_READWRITE);
   db.exec("DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete; DROP TRIGGER tiles_no_delete;"
-          "DROP TRIGGER checkpoints_no_delete;");
+          "DROP TRIGGER checkpoints_no_delete; DROP TRIGGER index_tiles_no_delete;");
   SQLite::Transaction transaction(db);
   db.exec("DELETE FROM entries WHERE seq >= " + std::to_string(keep));
   struct Row {
@@ -98,7 +98,9 @@ void rewrite_log(const std::filesystem::path& db_path, std::int64_t keep,
     for (const auto& tile : tree.add(hash)) tiles.push_back(tile);
   }
   for (auto& tile : tree.partial_tiles()) tiles.push_back(std::move(tile));
-  db.exec("DELETE FROM tiles; DELETE FROM checkpoints;");
+  // The VIN index goes too: vinledger rebuilds it from the entries at the
+  // next write, as for a ledger from before the index.
+  db.exec("DELETE FROM tiles; DELETE FROM checkpoints; DELETE FROM index_tiles;");
   SQLite::Statement insert(db, "INSERT INTO tiles (level, idx, hashes) VALUES (?, ?, ?)");
   for (const auto& tile : tiles) {
     insert.bind(1, tile.id.level);

@@ -7,10 +7,11 @@
 //     hashes swapped, proofs exchanged between entries;
 //   - every line of the checkpoint (body and signature) changed and removed,
 //     in every proof at once so that only the signature can tell;
-//   - entries and party entries dropped (except the VIN's last entry: see
-//     below), duplicated, swapped, moved between
+//   - entries and party entries dropped (the VIN's last ones too: the VIN
+//     index proves how many there are), duplicated, swapped, moved between
 //     the two lists; statement signatures swapped between statements;
-//   - the bundle's vin, log_key and format changed.
+//   - every byte of the VIN index proof changed;
+//   - the bundle's vin, log_key, format, checkpoint and index_proof changed.
 // A few of them also go through `vinledger verify-bundle` for the exit code.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -22,6 +23,7 @@
 
 #include "cli_ledger.h"
 #include "vinledger/bundle.h"
+#include "vinledger/encoding.h"
 #include "vinledger/ledger.h"
 
 using namespace vinledger::testing;
@@ -177,6 +179,7 @@ std::vector<Mutation> all_mutations(const json& bundle) {
     const auto lines = lines_of(checkpoint);
     auto with_checkpoint = [&](const std::string& replacement) {
       json edited = bundle;
+      edited["checkpoint"] = replacement;
       for (const char* list : {"entries", "parties"})
         for (auto& item : edited[list]) {
           std::string text = item["tlog_proof"];
@@ -194,7 +197,19 @@ std::vector<Mutation> all_mutations(const json& bundle) {
       out.push_back({"checkpoint line " + std::to_string(l + 1) + " removed", with_checkpoint(joined(edited))});
     }
   }
-  for (const char* member : {"vin", "log_key", "format"}) {
+  // Every byte of the index proof, flipped.
+  {
+    const auto proof = vinledger::base64_decode(bundle["index_proof"].get<std::string>());
+    REQUIRE(proof);
+    for (std::size_t i = 0; i < proof->size(); ++i) {
+      auto edited_proof = *proof;
+      edited_proof[i] ^= 0x01;
+      json edited = bundle;
+      edited["index_proof"] = vinledger::base64_encode(edited_proof);
+      out.push_back({"index_proof byte " + std::to_string(i) + " changed", edited.dump(2)});
+    }
+  }
+  for (const char* member : {"vin", "log_key", "format", "checkpoint", "index_proof"}) {
     json edited = bundle;
     edited[member] = changed(bundle[member]);
     out.push_back({std::string(member) + " changed", edited.dump(2)});
@@ -216,21 +231,19 @@ TEST_CASE("every mutation of a real bundle is refused", "[bundle][mutation]") {
   const json bundle = json::parse(proved.out);
   auto log_key = vinledger::VerifierKey::parse(bundle["log_key"].get<std::string>());
   REQUIRE(log_key);
-  const vinledger::BundleTrust trust{*log_key, {}, 0};
+  const vinledger::BundleTrust trust{*log_key, {}, 0, {}};
   REQUIRE(vinledger::verify_bundle(proved.out, trust));
 
   auto mutations = all_mutations(bundle);
-  // The one edit no bundle can reveal: without its last entries, a bundle is
-  // exactly the bundle of the VIN as it stood before them (RFC 6962 proves
-  // that entries are in the log, never that others are not). It must verify
-  // as that earlier state, and is not counted below (docs/format.md).
+  // Without its last entry a bundle used to verify as the VIN's earlier
+  // state; the VIN index proof now shows what is missing.
   const std::string last = "entries[" + std::to_string(bundle["entries"].size() - 1) + "] dropped";
   auto tail = std::find_if(mutations.begin(), mutations.end(), [&](const Mutation& m) { return m.what == last; });
   REQUIRE(tail != mutations.end());
   auto earlier = vinledger::verify_bundle(tail->text, trust);
-  REQUIRE(earlier);
-  CHECK(earlier->events.size() == bundle["entries"].size() - 1);
-  mutations.erase(tail);
+  REQUIRE_FALSE(earlier);
+  CHECK(earlier.error().reason.find("the index proves " + std::to_string(bundle["entries"].size()) + " entries") !=
+        std::string::npos);
 
   std::size_t refused = 0, malformed = 0;
   for (const auto& mutation : mutations) {
@@ -243,8 +256,7 @@ TEST_CASE("every mutation of a real bundle is refused", "[bundle][mutation]") {
     if (verified.error().kind == vinledger::BundleFailure::Kind::malformed) ++malformed;
   }
   std::cout << "bundle mutations: refused " << refused << " of " << mutations.size() << " (" << malformed
-            << " as malformed, exit 2; the rest as integrity failures, exit 1); not counted: " << last
-            << ", which is the bundle of the VIN's earlier state\n";
+            << " as malformed, exit 2; the rest as integrity failures, exit 1)\n";
   CHECK(mutations.size() > 500);
   CHECK(refused == mutations.size());
 

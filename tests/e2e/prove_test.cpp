@@ -66,10 +66,13 @@ TEST_CASE("verify-bundle finds what verify finds, with no database", "[prove][bu
   // --fail-on moves the exit code the same way.
   CHECK(verify_bundle(bundle, {"--log-key", log_key_of(ledger), "--as-of", as_of, "--fail-on", "critical"}).exit_code ==
         ledger.run({"verify", kVin, "--as-of", as_of, "--fail-on", "critical"}).exit_code);
-  // The text report is verify's, after one line about the bundle.
+  // The text report is verify's, after two lines about the bundle (what
+  // it proves, and that it is complete).
   auto text = verify_bundle(bundle, {"--log-key", log_key_of(ledger), "--as-of", as_of});
   auto verify_text = ledger.run({"verify", kVin, "--as-of", as_of});
-  CHECK(text.out.substr(text.out.find('\n') + 1) == verify_text.out);
+  const std::size_t second = text.out.find('\n', text.out.find('\n') + 1);
+  CHECK(text.out.substr(text.out.find('\n') + 1, 10) == "complete: ");
+  CHECK(text.out.substr(second + 1) == verify_text.out);
 }
 
 TEST_CASE("prove: output, checkpoints and refusals", "[prove]") {
@@ -80,7 +83,7 @@ TEST_CASE("prove: output, checkpoints and refusals", "[prove]") {
   SECTION("without --out the bundle goes to stdout; a covering checkpoint is issued once and then reused") {
     auto first = ledger.run({"prove", kVin});
     REQUIRE(first.exit_code == 0);
-    CHECK(json::parse(first.out)["format"] == "vinledger-bundle/v1");
+    CHECK(json::parse(first.out)["format"] == "vinledger-bundle/v2");
     CHECK(first.err.find("(issued now)") != std::string::npos);
     auto second = ledger.run({"prove", kVin});
     CHECK(second.out == first.out);
@@ -103,10 +106,11 @@ TEST_CASE("prove: output, checkpoints and refusals", "[prove]") {
     CHECK(result.exit_code == 2);
     CHECK_FALSE(std::filesystem::exists(dir / "missing-dir"));
   }
-  SECTION("an unknown VIN and an invalid one: exit 2") {
+  SECTION("an unknown VIN: an absence bundle; an invalid one: exit 2") {
     auto unknown = ledger.run({"prove", "JTJHY7AX0N4000999"});
-    CHECK(unknown.exit_code == 2);
-    CHECK(unknown.err.find("no entries") != std::string::npos);
+    CHECK(unknown.exit_code == 0);
+    CHECK(unknown.err.find("absence bundle") != std::string::npos);
+    CHECK(json::parse(unknown.out)["entries"].empty());
     CHECK(ledger.run({"prove", "not-a-vin"}).exit_code == 2);
   }
   SECTION("no checkpoint covers the VIN and no operator key: exit 2, nothing written") {

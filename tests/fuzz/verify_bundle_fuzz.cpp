@@ -24,7 +24,7 @@ constexpr std::array<std::uint8_t, 32> kOperatorSeed = {
 
 const vinledger::BundleTrust& trust() {
   static const vinledger::BundleTrust trust{
-      vinledger::SigningKey::from_seed(kOperatorSeed).verifier("fuzz.vinledger.example"), {}, 0};
+      vinledger::SigningKey::from_seed(kOperatorSeed).verifier("fuzz.vinledger.example"), {}, 0, {}};
   return trust;
 }
 

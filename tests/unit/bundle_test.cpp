@@ -80,7 +80,7 @@ struct BundleFixture {
   BundleTrust trust() {
     auto key = ledger.log_key();
     REQUIRE(key);
-    return BundleTrust{*key, {}, 0};
+    return BundleTrust{*key, {}, 0, {}};
   }
 
   std::string bundle_text(int vin = 1) {
@@ -108,7 +108,7 @@ BundleFailure refusal(const std::string& text, const BundleTrust& trust) {
 TEST_CASE_METHOD(BundleFixture, "prove: the VIN's entries and every registration they rely on, against one checkpoint",
                  "[bundle][prove]") {
   const json bundle = json::parse(bundle_text());
-  CHECK(bundle["format"] == "vinledger-bundle/v1");
+  CHECK(bundle["format"] == "vinledger-bundle/v2");
   CHECK(bundle["vin"] == vin_for(1));
   CHECK(bundle["log_key"] == trust().log_key.text());
   CHECK(seqs_of(bundle["entries"]) == std::vector<std::int64_t>{4, 7});
@@ -155,10 +155,14 @@ TEST_CASE_METHOD(BundleFixture, "prove issues a checkpoint only when none covers
     CHECK(proved->checkpoint.checkpoint.size == 9);
     CHECK(ledger.checkpoints()->size() == 2);
   }
-  SECTION("an unknown VIN") {
+  SECTION("an unknown VIN: an absence bundle") {
     auto proved = ledger.prove(vin_for(99), &operator_key);
-    REQUIRE_FALSE(proved);
-    CHECK(proved.error().kind == ErrorKind::not_found);
+    REQUIRE(proved);
+    CHECK(proved->bundle.entries.empty());
+    CHECK(proved->bundle.parties.empty());
+    auto verified = verify_bundle(format_bundle(proved->bundle), trust());
+    REQUIRE(verified);
+    CHECK(verified->completeness == VerifiedBundle::Completeness::kAbsent);
   }
 }
 
@@ -171,21 +175,21 @@ TEST_CASE_METHOD(BundleFixture, "verify_bundle trusts only the key it is given",
   REQUIRE(other_key);
 
   SECTION("another log's key: the bundle names another log") {
-    auto failure = refusal(text, BundleTrust{*other_key, {}, 0});
+    auto failure = refusal(text, BundleTrust{*other_key, {}, 0, {}});
     CHECK(failure.kind == BundleFailure::Kind::integrity);
     CHECK(failure.item == "log_key");
   }
   SECTION("log_key rewritten to the trusted key: the checkpoint's signature still tells") {
     json bundle = json::parse(text);
     bundle["log_key"] = other_key->text();
-    auto failure = refusal(bundle.dump(), BundleTrust{*other_key, {}, 0});
+    auto failure = refusal(bundle.dump(), BundleTrust{*other_key, {}, 0, {}});
     CHECK(failure.item == "checkpoint");
   }
   SECTION("the same key under another name (origin) is not this log's key") {
     const VerifierKey renamed = operator_key.verifier("elsewhere.example");
     json bundle = json::parse(text);
     bundle["log_key"] = renamed.text();
-    CHECK(refusal(bundle.dump(), BundleTrust{renamed, {}, 0}).item == "checkpoint");
+    CHECK(refusal(bundle.dump(), BundleTrust{renamed, {}, 0, {}}).item == "checkpoint");
   }
 }
 
@@ -242,8 +246,21 @@ TEST_CASE_METHOD(BundleFixture, "verify_bundle names the item it refuses", "[bun
   SECTION("broken JSON and another format are malformed") {
     CHECK(refusal("{", trust()).kind == BundleFailure::Kind::malformed);
     json mutated = bundle;
-    mutated["format"] = "vinledger-bundle/v2";
+    mutated["format"] = "vinledger-bundle/v3";
     CHECK(refusal(mutated.dump(), trust()).item == "format");
+    // v1 has exactly five members: v2's with "format" changed is not one.
+    mutated["format"] = "vinledger-bundle/v1";
+    CHECK(refusal(mutated.dump(), trust()).kind == BundleFailure::Kind::malformed);
+  }
+  SECTION("a v1 bundle (no checkpoint, no index proof) verifies, without completeness") {
+    json v1 = bundle;
+    v1.erase("checkpoint");
+    v1.erase("index_proof");
+    v1["format"] = "vinledger-bundle/v1";
+    auto verified = verify_bundle(v1.dump(), trust());
+    REQUIRE(verified);
+    CHECK(verified->completeness == VerifiedBundle::Completeness::kUnknown);
+    CHECK(verify_bundle(bundle.dump(), trust())->completeness == VerifiedBundle::Completeness::kComplete);
   }
 }
 

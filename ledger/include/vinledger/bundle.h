@@ -1,10 +1,15 @@
 // Evidence bundles: one VIN's entries, the party entries its statements rely
 // on, and an RFC 6962 inclusion proof of each against one signed checkpoint,
 // in a JSON file anyone can check offline with nothing but the log's key:
-//   {"format": "vinledger-bundle/v1", "vin", "log_key",
-//    "entries": [{"entry", "tlog_proof"}], "parties": [{"entry", "tlog_proof"}]}
+//   {"format": "vinledger-bundle/v2", "vin", "log_key", "checkpoint",
+//    "index_proof", "entries": [{"entry", "tlog_proof"}],
+//    "parties": [{"entry", "tlog_proof"}]}
 // `entry` is the entry object exactly as hashed (its JCS bytes are the leaf),
-// `tlog_proof` the C2SP tlog-proof text for it. docs/format.md has the rules.
+// `tlog_proof` the C2SP tlog-proof text for it, `index_proof` the VIN index's
+// lookup (or absence) proof for the VIN against the checkpoint's index root
+// (vin_index.h), which shows the bundle holds every entry of the VIN up to
+// the checkpoint. v1 bundles (no checkpoint, no index_proof) still verify,
+// without that guarantee. docs/format.md has the rules.
 //
 // Building a bundle needs the ledger (Ledger::prove); verifying one needs
 // nothing but the bundle and the keys the verifier trusts.
@@ -26,7 +31,8 @@
 
 namespace vinledger {
 
-inline constexpr std::string_view kBundleFormat = "vinledger-bundle/v1";
+inline constexpr std::string_view kBundleFormat = "vinledger-bundle/v2";
+inline constexpr std::string_view kBundleFormatV1 = "vinledger-bundle/v1";
 // A bundle of a vehicle with hundreds of events is well under a megabyte;
 // this bounds what a verifier reads.
 inline constexpr std::size_t kMaxBundleBytes = 64 * 1024 * 1024;
@@ -38,10 +44,13 @@ struct BundleItem {
 };
 
 struct Bundle {
+  int version = 2;  // 1: vinledger-bundle/v1, which has no checkpoint or index_proof member
   std::string vin;
   std::string log_key;  // informational: a verifier trusts only the key it is given
   std::vector<BundleItem> entries;  // the VIN's entries, in seq order
   std::vector<BundleItem> parties;  // party entries, in seq order
+  std::string checkpoint;           // v2: the signed checkpoint every proof is against
+  std::string index_proof;          // v2: base64 of the VIN's index proof (vin_index.h)
 };
 
 nlohmann::json bundle_json(const Bundle& bundle);
@@ -54,9 +63,20 @@ struct BundleTrust {
   VerifierKey log_key;
   std::vector<TrustedKey> witnesses;
   std::size_t min_witnesses = 0;
+  // A signed checkpoint of the log the verifier already holds (from the
+  // operator or a witness), or empty: a bundle proved against an older
+  // checkpoint than this one is refused, since it cannot speak for the
+  // entries recorded between them.
+  std::string known_checkpoint;
 };
 
 struct VerifiedBundle {
+  enum class Completeness {
+    kUnknown,   // a v1 bundle: entries after its last one cannot be excluded
+    kComplete,  // the index proves these are all the VIN's entries up to the checkpoint
+    kAbsent,    // the index proves the VIN has no entry at the checkpoint
+  };
+  Completeness completeness = Completeness::kUnknown;
   std::string vin;
   VerifiedCheckpoint checkpoint;
   std::vector<VehicleEvent> events;  // the VIN's events, proved, in seq order
@@ -78,9 +98,10 @@ struct BundleFailure {
   std::string message() const { return item.empty() ? reason : item + ": " + reason; }
 };
 
-// Reads a bundle's shape, nothing verified: strict JSON, exactly the five
-// members with their types, items with exactly "entry" (an object) and
-// "tlog_proof" (a string). Anything else is Kind::malformed.
+// Reads a bundle's shape, nothing verified: strict JSON, exactly the members
+// of its format (five for v1, seven for v2) with their types, items with
+// exactly "entry" (an object) and "tlog_proof" (a string). Anything else is
+// Kind::malformed.
 std::expected<Bundle, BundleFailure> parse_bundle(std::string_view text);
 
 // Checks everything a bundle claims, trusting only `trust`: the format; that
@@ -89,7 +110,10 @@ std::expected<Bundle, BundleFailure> parse_bundle(std::string_view text);
 // inclusion proof; the VIN's chain (vin_prev) from its first entry; each
 // party's chain of registrations from its first; every party entry signed by
 // the operator's key in force and every VIN statement by its actor's key in
-// force, both as registered in the bundle itself. Pure: no I/O.
+// force, both as registered in the bundle itself; for v2, the index proof
+// against the checkpoint's index root, and that the bundle's last entry is
+// the VIN's head it proves (or that an absence bundle's VIN has none); and
+// that the checkpoint is not older than trust.known_checkpoint. Pure: no I/O.
 std::expected<VerifiedBundle, BundleFailure> verify_bundle(std::string_view text, const BundleTrust& trust);
 
 }  // namespace vinledger

@@ -125,6 +125,9 @@ struct LedgerSettings {
   // false appends entries without extending the Merkle tree, which leaves a
   // ledger that audit, checkpoint and prove refuse. Never exposed by the CLI.
   bool maintain_tree = true;
+  // For benchmarks only (the cost of the VIN index): false appends entries
+  // without updating the index; the next write with it on catches up.
+  bool maintain_index = true;
 };
 
 // An evidence bundle and the checkpoint its proofs are against.
@@ -218,10 +221,10 @@ class Ledger {
   // entries they rely on (the registrations of every party its statements
   // name, from each one's first up to the VIN's last entry, and the
   // operator's, which signed them), each with an inclusion proof against
-  // the latest recorded checkpoint, all read in one snapshot. When that
-  // checkpoint does not cover the VIN's last entry, one is issued with
-  // `operator_key`; without a key that is invalid_input. not_found if the
-  // ledger has no entry for the VIN.
+  // the latest recorded checkpoint with the VIN index's proof that they are all, in one snapshot.
+  // When that checkpoint does not cover the VIN's last entry (or predates the index), one is issued
+  // with `operator_key`; without a key that is invalid_input. A VIN the ledger has no entry
+  // for gets an absence bundle (no entries, no parties, an absence proof).
   Result<ProvedBundle> prove(std::string_view vin, const SigningKey* operator_key);
   // Verifies that `signed_checkpoint` is a checkpoint of this log: this
   // origin, signed by a key the operator had at some point (a checkpoint

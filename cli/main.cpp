@@ -22,7 +22,8 @@ Commands:
   record TYPE --vin V --as PARTY --key FILE [--FIELD VALUE ...]
   sign --key FILE [--link] FILE|-                             sign statements for bulk append
   history VIN
-  audit [--fail-on SEVERITY]                                  integrity of the whole ledger
+  audit [--since CHECKPOINT] [--resume-file FILE] [--fail-on SEVERITY]
+                                                              integrity of the ledger (after CHECKPOINT only)
   verify VIN [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
                                                               custody and destination findings for one VIN
   screen [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
@@ -31,11 +32,14 @@ Commands:
   verify-bundle FILE --log-key VKEY [--witness VKEY ... --min-witnesses K] [verify's options]
                                                               check a bundle offline (no database)
 
-  checkpoint [--operator-key FILE] [--cosigned FILE ...] [--list]
+  checkpoint [--operator-key FILE] [--cosigned FILE ...] [--tiles-dir DIR] [--list]
                                                               a signed checkpoint of the whole ledger
   consistency --from OLD_CHECKPOINT [--to NEW_CHECKPOINT]     consistency proof between two checkpoints
   witness init --name NAME --key FILE --log-key VKEY --state DIR
   witness cosign CHECKPOINT --state DIR [--proof FILE]        cosign if it extends what the witness saw
+
+  mirror --server URL --log-key VKEY                          a verified local copy of a tiled log (--db)
+  monitor --server URL --log-key VKEY [--interval S] [--once] follow a log, verify what its new entries touch
 
 The database is --db, else $VINLEDGER_DB, else ./vinledger.db.
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage or input, 3 storage error.
@@ -50,6 +54,7 @@ const std::map<std::string, Runner>& commands() {
       {"verify", run_verify},   {"screen", run_screen},
       {"checkpoint", run_checkpoint}, {"prove", run_prove}, {"verify-bundle", run_verify_bundle},
       {"consistency", run_consistency}, {"witness", run_witness},
+      {"mirror", run_mirror},   {"monitor", run_monitor},
   };
   return table;
 }

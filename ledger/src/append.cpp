@@ -2,6 +2,7 @@
 
 #include "ordered_pipeline.h"
 #include "vinledger/entry.h"
+#include "vinledger/tlog_tiles.h"
 #include "vinledger/timestamp.h"
 
 namespace vinledger {
@@ -172,16 +173,32 @@ Status Appender::add(PreparedStatement& item) {
   StoredEntry row;
   row.seq = next_seq_;
   row.leaf = entry_leaf_bytes(header, statement.canonical);
+  // Statements are at most 16 KiB, so this never fires for what append
+  // reads; it keeps every entry servable in a tlog-tiles entry bundle,
+  // whatever path built the statement.
+  if (row.leaf.size() > kMaxBundledEntryBytes)
+    return invalid_input("the entry would be " + std::to_string(row.leaf.size()) +
+                         " bytes; entries are at most 65,535 bytes (the tlog-tiles entry bundle limit)");
   row.hash = leaf_hash(row.leaf);
   row.chain = statement.chain();
   row.type = std::string(to_string(statement.type));
   row.actor = statement.actor;
   if (*head) row.chain_prev = (*head)->seq;
   row.statement_hash = item.statement_hash;
+  return write(row, statement);
+}
+
+Status Appender::add_verified(const StoredEntry& row, const Statement& statement) {
+  if (row.seq != next_seq_)
+    return internal_error("entry " + std::to_string(row.seq) + " given where entry " + std::to_string(next_seq_) +
+                          " comes next");
+  return write(row, statement);
+}
+
+Status Appender::write(const StoredEntry& row, const Statement& statement) {
   if (auto ok = store_.insert(row); !ok) return ok;
   if (tree_)
     if (auto ok = tree_->append(row.hash); !ok) return ok;
-
   if (statement.type == StatementType::kParty) parties_.apply(party_record_from(statement), next_seq_);
   last_hash_ = row.hash;
   ++next_seq_;

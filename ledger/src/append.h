@@ -42,17 +42,25 @@ class Appender {
   // Checks one prepared statement against the ledger as it now stands and
   // writes its entry. The error message does not name the line: callers do.
   Status add(PreparedStatement& item);
+  // Writes an entry built and verified elsewhere (a mirror's, held to the
+  // audit's checks against the log it copies), exactly as given, with the
+  // same side effects as add(): the row, the tree, the registry.
+  Status add_verified(const StoredEntry& row, const Statement& statement);
 
   // Writes the tree tiles the new entries changed; call before commit.
   Status finish();
 
   AppendReport report() const { return {first_seq_, next_seq_ - first_seq_}; }
+  std::int64_t next_seq() const { return next_seq_; }
+  // The root of the tree as appended so far (after finish(): as stored).
+  Result<Hash> root() { return tree_ ? tree_->root() : internal_error("the appender keeps no tree"); }
 
  private:
   Status check_authentic(PreparedStatement& item, const Statement& statement);
   Result<std::optional<ChainHead>> check_prev(const PreparedStatement& item, const Statement& statement);
   Status check_new_party_key(const Statement& statement);
   Status catch_up_tree();
+  Status write(const StoredEntry& row, const Statement& statement);
 
   Store& store_;
   PartyRegistry& parties_;

@@ -21,6 +21,7 @@ struct Ledger::Impl {
   std::unique_ptr<Store> store;
   LedgerSettings settings;
   std::string origin;
+  std::optional<std::string> mirror_of;  // set for a mirror: no writes but the mirror's
   PartyRegistry parties;
   std::unique_ptr<ThreadPool> pool;
 
@@ -34,6 +35,7 @@ struct Ledger::Impl {
   // opened). Any error rolls the transaction back: nothing is written.
   template <class Body>
   Result<AppendReport> write(Body body) {
+    if (auto refused = refuse_if_mirror(); !refused) return std::unexpected(refused.error());
     if (auto ok = store->begin_write(); !ok) return std::unexpected(ok.error());
     auto result = [&]() -> Result<AppendReport> {
       auto registry = PartyRegistry::load(*store);
@@ -52,6 +54,12 @@ struct Ledger::Impl {
       parties = PartyRegistry();  // may hold registrations from the rolled-back batch
     }
     return result;
+  }
+
+  Status refuse_if_mirror() const {
+    if (!mirror_of) return {};
+    return invalid_input("this ledger is a mirror of " + *mirror_of +
+                         ": it takes entries and checkpoints only from that log (`vinledger mirror`)");
   }
 
   Result<AppendReport> append_signed(Appender& appender, Statement statement) {

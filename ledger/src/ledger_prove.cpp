@@ -65,7 +65,10 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
       if (auto ok = read_chain(store, vin, std::nullopt, vin_rows); !ok) return std::unexpected(ok.error());
       if (vin_rows.empty()) return not_found("the ledger has no entries for VIN " + std::string(vin));
       last_seq = vin_rows.back().seq;
-      auto latest = store.latest_checkpoint();
+      // A checkpoint witnesses cosigned is worth more to the reader than a
+      // newer one they have not seen yet.
+      auto latest = store.latest_cosigned_checkpoint(last_seq + 1, 1);
+      if (latest && !*latest) latest = store.latest_checkpoint();
       if (!latest) return std::unexpected(latest.error());
       if (!*latest || (*latest)->size <= last_seq) return std::optional<ProvedBundle>{};
 
@@ -84,6 +87,9 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
 
       auto issued = issued_from(**latest);
       if (!issued) return std::unexpected(issued.error());
+      auto cosigned = cosigned_note(*issued);
+      if (!cosigned) return std::unexpected(cosigned.error());
+      issued->note = std::move(*cosigned);
       const IssuedCheckpoint& checkpoint = *issued;
       auto tree_size = store.tree_size();
       if (!tree_size) return std::unexpected(tree_size.error());

@@ -17,6 +17,8 @@
 #include "vinledger/monitor.h"
 #include "vinledger/tiles_dir.h"
 #include "vinledger/tlog_tiles.h"
+#include "vinledger/log_witnessing.h"
+#include "vinledger/witness_protocol.h"
 #include "vinledger/vin.h"
 
 using namespace vinledger;
@@ -475,5 +477,83 @@ TEST_CASE("cosignatures the log stores travel in the bundles prove writes", "[wi
     REQUIRE(report);
     REQUIRE(report->findings.size() == 1);
     CHECK(report->findings.front().code == "CHECKPOINT_MISMATCH");
+  }
+}
+
+TEST_CASE("the log submits its checkpoints to its witnesses, follows a 409, and stores what they cosign",
+          "[witness][ledger]") {
+  Log log(20);
+  TempDir witness_dir;
+  const auto state = witness_dir / "w1";
+  auto config = Witness::init(state, "witness.example/w1", witness_dir / "w1.key", log.key());
+  REQUIRE(config);
+  auto server = WitnessServer::open(state, std::vector<VerifierKey>{log.key()});
+  REQUIRE(server);
+  bool down = false;
+  std::vector<std::string> bodies;
+  WitnessPost post = [&](const WitnessEndpoint&, const std::string& body) -> Result<WitnessHttpAnswer> {
+    if (down) return storage_error("connection refused");
+    bodies.push_back(body);
+    ProtocolReply reply = (*server)->add_checkpoint(body);
+    return WitnessHttpAnswer{reply.status, reply.content_type, reply.body};
+  };
+  auto endpoint = parse_witness_endpoint("w1=http://127.0.0.1:1/=" + config->cosigner_key.text());
+  REQUIRE(endpoint);
+  CHECK(endpoint->url == "http://127.0.0.1:1");
+  LogWitnessing witnessing({*endpoint}, post);
+
+  auto first = log.ledger.checkpoint(log.operator_key);
+  REQUIRE(first);
+  CHECK(*witnessing.witness(log.ledger, *first) == 1);
+  CHECK(bodies.back().starts_with("old 0\n\n"));
+  log.grow(5);
+  auto second = log.ledger.checkpoint(log.operator_key);
+  REQUIRE(second);
+  CHECK(*witnessing.witness(log.ledger, *second) == 1);
+  CHECK(bodies.back().starts_with("old 22\n"));  // with a proof from what it cosigned
+  CHECK(witnessing.states().front().size == 27);
+
+  // The bundle from prove carries the cosignature: verify-bundle --witness passes.
+  const std::vector<TrustedKey> witness_keys{config->cosigner_key};
+  auto bundle = log.ledger.prove(vin_for(22), nullptr);
+  REQUIRE(bundle);
+  CHECK(verify_bundle(format_bundle(bundle->bundle), BundleTrust{log.key(), witness_keys, 1}));
+  auto served = log.ledger.latest_cosigned_checkpoint(1);
+  REQUIRE(served);
+  REQUIRE(*served);
+  CHECK((*served)->checkpoint.size == 27);
+
+  SECTION("a witness that is down: the log goes on, and says so") {
+    down = true;
+    log.grow(1);
+    auto third = log.ledger.checkpoint(log.operator_key);
+    CHECK(*witnessing.witness(log.ledger, *third) == 0);
+    CHECK_FALSE(witnessing.states().front().up);
+    CHECK(witnessing.states().front().failures == 1);
+    CHECK((*log.ledger.latest_cosigned_checkpoint(1))->checkpoint.size == 27);  // the quorum's checkpoint stays
+    down = false;
+    log.grow(1);
+    auto fourth = log.ledger.checkpoint(log.operator_key);
+    CHECK(*witnessing.witness(log.ledger, *fourth) == 1);  // back: one proof from 27 to 29
+    CHECK(witnessing.states().front().up);
+  }
+  SECTION("a log that lost track of a witness learns its size from a 409") {
+    LogWitnessing fresh({*endpoint}, post);  // a restarted log: sizes unknown
+    log.grow(3);
+    auto next = log.ledger.checkpoint(log.operator_key);
+    const std::size_t before = bodies.size();
+    CHECK(*fresh.witness(log.ledger, *next) == 1);
+    REQUIRE(bodies.size() == before + 2);
+    CHECK(bodies[before].starts_with("old 0\n"));      // answered 409 "27"
+    CHECK(bodies[before + 1].starts_with("old 27\n"));  // then cosigned
+  }
+  SECTION("a witness that answers with another key's cosignature stores nothing") {
+    const SigningKey other = SigningKey::generate();
+    WitnessEndpoint impostor{"w1", "http://x", CosignerKey::from_public_key("witness.example/w1", other.public_key())};
+    LogWitnessing wrong({impostor}, post);
+    log.grow(1);
+    auto next = log.ledger.checkpoint(log.operator_key);
+    CHECK(*wrong.witness(log.ledger, *next) == 0);
+    CHECK_FALSE(wrong.states().front().up);
   }
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "vinledger/compression.h"
 #include "vinledger/tlog_tiles.h"
 
 using namespace vinledger;
@@ -127,4 +128,30 @@ TEST_CASE("hash tiles decode only at their exact width", "[tiles]") {
   CHECK(hashes->at(2)[31] == 7);
   CHECK_FALSE(decode_hash_tile(tile, 2));
   CHECK_FALSE(decode_hash_tile(tile + "x", 3));
+}
+
+TEST_CASE("gzip for entry bundles: round trip, bounded, strict, and what Accept-Encoding allows", "[tiles][gzip]") {
+  std::string bundle;
+  for (int i = 0; i < 256; ++i) bundle += "{\"prev_entry\":\"" + std::string(64, 'a' + i % 6) + "\",\"seq\":" + std::to_string(i) + "}";
+  const std::string packed = gzip_compress(bundle);
+  CHECK(packed.size() < bundle.size() / 4);
+  CHECK(packed.substr(0, 2) == "\x1f\x8b");  // a gzip member, as Content-Encoding: gzip says
+  auto unpacked = gzip_decompress(packed, bundle.size());
+  REQUIRE(unpacked);
+  CHECK(*unpacked == bundle);
+  CHECK_FALSE(gzip_decompress(packed, bundle.size() - 1));     // would inflate beyond the bound
+  CHECK_FALSE(gzip_decompress(packed.substr(0, packed.size() - 5), bundle.size()));  // cut short
+  CHECK_FALSE(gzip_decompress(packed + "x", bundle.size()));   // bytes after the end
+  CHECK_FALSE(gzip_decompress("not gzip", 100));
+  CHECK(gzip_decompress(gzip_compress(""), 0));
+
+  CHECK(accepts_gzip("gzip"));
+  CHECK(accepts_gzip("deflate, gzip;q=0.5, identity"));
+  CHECK(accepts_gzip("*"));
+  CHECK(accepts_gzip("GZip"));
+  CHECK_FALSE(accepts_gzip(""));
+  CHECK_FALSE(accepts_gzip("identity"));
+  CHECK_FALSE(accepts_gzip("gzip;q=0"));
+  CHECK_FALSE(accepts_gzip("br, gzip; q=0.000"));
+  CHECK_FALSE(accepts_gzip("gzipx"));
 }

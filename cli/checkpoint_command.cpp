@@ -3,6 +3,7 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/tiles_dir.h"
 #include "vinledger/witness.h"
 
 namespace vinledger::cli {
@@ -43,10 +44,33 @@ int run_checkpoint(Context& context) {
       ("operator-key", "the operator's private key file (default: beside the database)", cxxopts::value<std::string>())
       ("cosigned", "merge the cosignatures of this copy of the checkpoint, as `witness cosign` printed it (repeatable)",
        cxxopts::value<std::vector<std::string>>())
+      ("witness", "store in the ledger the cosignatures (from --cosigned) of this witness, after verifying them, "
+                  "so that `prove` and the service hand them out (cosigner vkey; repeatable)",
+       cxxopts::value<std::vector<std::string>>())
+      ("tiles-dir", "also publish the checkpoint and the log's C2SP tlog-tiles (tiles, entry bundles) in this "
+                    "directory, for any static web server to serve", cxxopts::value<std::string>())
       ("list", "list every checkpoint the ledger issued instead");
   auto parsed = parse_options(options, context);
   if (!parsed.result) return parsed.exit_code;
   const auto& args = *parsed.result;
+
+  // Every input is read before anything is written.
+  if (args.count("witness") && !args.count("cosigned"))
+    return fail_usage(context, "--witness names whose cosignatures to store from --cosigned copies");
+  std::vector<std::string> files, copies;
+  if (args.count("cosigned")) files = args["cosigned"].as<std::vector<std::string>>();
+  for (const auto& file : files) {
+    auto copy = read_input_file(file, kMaxNoteBytes);
+    if (!copy) return fail(copy.error());
+    copies.push_back(std::move(*copy));
+  }
+  std::vector<CosignerKey> witnesses;
+  if (args.count("witness"))
+    for (const auto& text : args["witness"].as<std::vector<std::string>>()) {
+      auto witness = CosignerKey::parse(text);
+      if (!witness) return fail(Error{ErrorKind::invalid_input, "--witness " + text + ": " + witness.error().message});
+      witnesses.push_back(std::move(*witness));
+    }
 
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
@@ -57,21 +81,29 @@ int run_checkpoint(Context& context) {
   if (!key) return fail(key.error());
   auto issued = ledger->checkpoint(*key);
   if (!issued) return fail(issued.error());
-  if (args.count("cosigned")) {
-    // Cosigned copies are merged into what is printed, not stored: the
-    // ledger keeps what the operator signed; witnesses' copies are theirs.
-    const auto files = args["cosigned"].as<std::vector<std::string>>();
-    std::vector<std::string> copies;
-    for (const auto& file : files) {
-      auto copy = read_input_file(file, kMaxNoteBytes);
-      if (!copy) return fail(copy.error());
-      copies.push_back(std::move(*copy));
-    }
-    auto log_key = ledger->log_key();
-    if (!log_key) return fail(log_key.error());
+  auto log_key = ledger->log_key();
+  if (!log_key) return fail(log_key.error());
+  if (args.count("witness")) {
+    // Stored only with the witness's key, so that it can be verified.
     auto merged = merge_cosignatures(issued->note, copies, files, *log_key);
     if (!merged) return fail(merged.error());
-    issued->note = std::move(*merged);
+    auto stored = ledger->add_cosignatures(*merged, witnesses);
+    if (!stored) return fail(stored.error());
+    if (!context.json) std::cerr << "vinledger: stored " << *stored << " new cosignature(s)\n";
+  }
+  // What the log hands out: the note with every cosignature it holds, and
+  // those of the copies given (printed, not stored, without --witness).
+  auto handed_out = ledger->cosigned_note(*issued);
+  if (!handed_out) return fail(handed_out.error());
+  auto merged = merge_cosignatures(*handed_out, copies, files, *log_key);
+  if (!merged) return fail(merged.error());
+  issued->note = std::move(*merged);
+  if (args.count("tiles-dir")) {
+    auto published = publish_tiles(*ledger, args["tiles-dir"].as<std::string>(), issued->note);
+    if (!published) return fail(published.error());
+    if (!context.json)
+      std::cerr << "vinledger: published the checkpoint of size " << published->new_size << " in "
+                << args["tiles-dir"].as<std::string>() << " (" << published->files_written << " new files)\n";
   }
   if (context.json)
     print_json(checkpoint_json(*issued));

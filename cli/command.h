@@ -101,5 +101,7 @@ int run_verify_bundle(Context& context);
 int run_consistency(Context& context);
 int run_witness(Context& context);
 int run_import(Context& context);
+int run_mirror(Context& context);
+int run_monitor(Context& context);
 
 }  // namespace vinledger::cli

@@ -25,7 +25,8 @@ Commands:
   import --csv FILE --mapping FILE.json --key FILE [--check] [--unregistered] [--skip-recorded]
                                                               record a CSV export's rows, all or nothing
   history VIN
-  audit [--fail-on SEVERITY]                                  integrity of the whole ledger
+  audit [--since CHECKPOINT] [--resume-file FILE] [--fail-on SEVERITY]
+                                                              integrity of the ledger (after CHECKPOINT only)
   verify VIN [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
                                                               custody and destination findings for one VIN
   screen [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
@@ -34,11 +35,14 @@ Commands:
   verify-bundle FILE --log-key VKEY [--witness VKEY ... --min-witnesses K] [verify's options]
                                                               check a bundle offline (no database)
 
-  checkpoint [--operator-key FILE] [--cosigned FILE ...] [--list]
+  checkpoint [--operator-key FILE] [--cosigned FILE ...] [--tiles-dir DIR] [--list]
                                                               a signed checkpoint of the whole ledger
   consistency --from OLD_CHECKPOINT [--to NEW_CHECKPOINT]     consistency proof between two checkpoints
   witness init --name NAME --key FILE --log-key VKEY --state DIR
   witness cosign CHECKPOINT --state DIR [--proof FILE]        cosign if it extends what the witness saw
+
+  mirror --server URL --log-key VKEY                          a verified local copy of a tiled log (--db)
+  monitor --server URL --log-key VKEY [--interval S] [--once] follow a log, verify what its new entries touch
 
 The database is --db, else $VINLEDGER_DB, else ./vinledger.db. --tz shows times
 for people in an IANA time zone (e.g. Asia/Tokyo); the ledger keeps UTC.
@@ -54,6 +58,7 @@ const std::map<std::string, Runner>& commands() {
       {"verify", run_verify},   {"screen", run_screen},
       {"checkpoint", run_checkpoint}, {"prove", run_prove}, {"verify-bundle", run_verify_bundle},
       {"consistency", run_consistency}, {"witness", run_witness}, {"import", run_import},
+      {"mirror", run_mirror},   {"monitor", run_monitor},
   };
   return table;
 }

@@ -9,6 +9,7 @@ packages=(
   libssl-dev                          # OpenSSL 3: SHA-256, Ed25519
   libcxxopts-dev nlohmann-json3-dev   # command line, JSON
   libhowardhinnant-date-dev tzdata    # IANA time zones (date/tz.h over /usr/share/zoneinfo)
+  zlib1g-dev                          # gzip of entry bundles over HTTP
   catch2                              # unit and end-to-end tests (v2)
   sqlite3                             # the demo and tests edit a ledger by hand
   clang-16 libclang-rt-16-dev         # libFuzzer targets (scripts/fuzz.sh)

@@ -3,6 +3,7 @@
 #include "corrections.h"
 #include "ordered_pipeline.h"
 #include "vinledger/entry.h"
+#include "vinledger/tlog_tiles.h"
 #include "vinledger/timestamp.h"
 
 namespace vinledger {
@@ -247,23 +248,50 @@ Result<bool> Appender::add(PreparedStatement& item) {
   StoredEntry row;
   row.seq = next_seq_;
   row.leaf = entry_leaf_bytes(header, statement.canonical);
+  // Statements are at most 16 KiB, so this never fires for what append
+  // reads; it keeps every entry servable in a tlog-tiles entry bundle,
+  // whatever path built the statement.
+  if (row.leaf.size() > kMaxBundledEntryBytes)
+    return invalid_input("the entry would be " + std::to_string(row.leaf.size()) +
+                         " bytes; entries are at most 65,535 bytes (the tlog-tiles entry bundle limit)");
   row.hash = leaf_hash(row.leaf);
   row.chain = statement.chain();
   row.type = std::string(to_string(statement.type));
   row.actor = statement.actor;
   if (*head) row.chain_prev = (*head)->seq;
   row.statement_hash = item.statement_hash;
-  if (auto ok = store_.insert(row); !ok) return std::unexpected(ok.error());
-  if (auto ok = store_.insert_event(StoredEvent{row.seq, item.identity.digest, withdraws}); !ok)
-    return std::unexpected(ok.error());
-  if (tree_)
-    if (auto ok = tree_->append(row.hash); !ok) return std::unexpected(ok.error());
-  if (index_) index_->add(row.chain, static_cast<std::uint64_t>(row.seq), row.hash);
+  auto written = write(row, statement, StoredEvent{row.seq, item.identity.digest, withdraws});
+  if (!written) return std::unexpected(written.error());
+  return true;
+}
 
+Status Appender::add_verified(const StoredEntry& row, const Statement& statement) {
+  if (row.seq != next_seq_)
+    return internal_error("entry " + std::to_string(row.seq) + " given where entry " + std::to_string(next_seq_) +
+                          " comes next");
+  // The copy keeps the event index its source keeps: the identity of each
+  // entry, and for a void the entry it withdraws (resolved as append does).
+  auto identity = event_identity(statement.object);
+  if (!identity) return std::unexpected(identity.error());
+  std::optional<std::int64_t> withdraws;
+  if (statement.type == StatementType::kVoid) {
+    auto target = void_target(statement);
+    if (!target) return std::unexpected(target.error());
+    withdraws = *target;
+  }
+  return write(row, statement, StoredEvent{row.seq, identity->digest, withdraws});
+}
+
+Status Appender::write(const StoredEntry& row, const Statement& statement, const StoredEvent& event) {
+  if (auto ok = store_.insert(row); !ok) return ok;
+  if (auto ok = store_.insert_event(event); !ok) return ok;
+  if (tree_)
+    if (auto ok = tree_->append(row.hash); !ok) return ok;
+  if (index_) index_->add(row.chain, static_cast<std::uint64_t>(row.seq), row.hash);
   if (statement.type == StatementType::kParty) parties_.apply(party_record_from(statement), next_seq_);
   last_hash_ = row.hash;
   ++next_seq_;
-  return true;
+  return {};
 }
 
 Result<AppendReport> append_lines(Appender& appender, PartyRegistry& parties, LineReader& reader, ThreadPool& pool,

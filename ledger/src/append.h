@@ -47,12 +47,20 @@ class Appender {
   // (AppendOptions::skip_recorded). The error message does not name the
   // line: callers do.
   [[nodiscard]] Result<bool> add(PreparedStatement& item);
+  // Writes an entry built and verified elsewhere (a mirror's, held to the
+  // audit's checks against the log it copies), exactly as given, with the
+  // same side effects as add(): the row, its event index row, the tree, the
+  // VIN index, the registry.
+  [[nodiscard]] Status add_verified(const StoredEntry& row, const Statement& statement);
 
   // Writes the tree tiles and the VIN index tiles the new entries changed;
   // call before commit.
   Status finish();
 
   AppendReport report() const { return {first_seq_, next_seq_ - first_seq_, skipped_}; }
+  std::int64_t next_seq() const { return next_seq_; }
+  // The root of the tree as appended so far (after finish(): as stored).
+  Result<Hash> root() { return tree_ ? tree_->root() : internal_error("the appender keeps no tree"); }
 
  private:
   Status check_authentic(PreparedStatement& item, const Statement& statement);
@@ -64,6 +72,7 @@ class Appender {
   Result<std::optional<ChainHead>> check_prev(const Statement& statement);
   Status check_new_party_key(const Statement& statement);
   Status catch_up_tree();
+  Status write(const StoredEntry& row, const Statement& statement, const StoredEvent& event);
 
   Store& store_;
   PartyRegistry& parties_;

@@ -1,16 +1,16 @@
 #include "audit.h"
 
-#include <unordered_map>
+#include <map>
 
-#include "ordered_pipeline.h"
-#include "party_registry.h"
 #include "checkpoint_audit.h"
-#include "corrections.h"
+#include "entry_audit.h"
 #include "event_index.h"
 #include "index_audit.h"
+#include "ordered_pipeline.h"
+#include "party_registry.h"
 #include "tree_audit.h"
 #include "vinledger/entry.h"
-#include "vinledger/event_identity.h"
+#include "vinledger/merkle.h"
 #include "vinledger/vin_index.h"
 
 namespace vinledger {
@@ -18,256 +18,9 @@ namespace {
 
 constexpr std::size_t kBatchRows = 256;
 
-// One row after the parallel half of the audit.
-struct CheckedRow {
-  StoredEntry row;
-  Hash recomputed_hash{};
-  std::optional<ParsedEntry> entry;
-  std::optional<Statement> statement;
-  std::string problem;       // why the entry or its statement could not be read
-  Hash statement_hash{};
-  std::string checked_key;   // vkey text the signature was checked with
-  bool signature_ok = false;
-  std::optional<Hash> identity;     // of the business event (event index)
-  std::optional<Hash> void_target;  // the entry a void withdraws
-};
-
-void check_signature(CheckedRow& checked, const VerifierKey& key) {
-  checked.checked_key = key.text();
-  checked.signature_ok = key.verify(checked.statement->signed_message, checked.statement->sig);
-}
-
-// Every key each party ever had, by the seq of the registration that set it,
-// read up front so that workers can check signatures before the sequential
-// half has rebuilt the registry. Only a hint: the sequential half compares
-// with the registry it rebuilt itself and re-checks where they differ, so a
-// tampered party entry cannot make a bad signature pass.
-class KeyHints {
- public:
-  static Result<KeyHints> load(Store& store) {
-    KeyHints hints;
-    auto cursor = store.scan_parties();
-    if (!cursor) return std::unexpected(cursor.error());
-    StoredEntry row;
-    for (;;) {
-      auto more = cursor->next(row);
-      if (!more) return std::unexpected(more.error());
-      if (!*more) break;
-      auto entry = parse_entry_leaf(row.leaf);
-      if (!entry) continue;
-      auto statement = statement_from_json(std::move(entry->statement));
-      if (!statement || statement->type != StatementType::kParty) continue;
-      PartyRecord record = party_record_from(*statement);
-      if (row.seq == 0) hints.operator_id_ = record.id;
-      hints.keys_[record.id].emplace_back(row.seq, std::move(record.vkey));
-    }
-    return hints;
-  }
-
-  // The key `actor` had for an entry at `seq`: set by a registration before it.
-  const VerifierKey* key_for(const std::string& actor, std::int64_t seq) const {
-    auto party = keys_.find(actor);
-    if (party == keys_.end()) return nullptr;
-    const VerifierKey* key = nullptr;
-    for (const auto& [registered_at, registered_key] : party->second) {
-      if (registered_at > seq || (registered_at == seq && seq != 0)) break;
-      key = &registered_key;
-    }
-    return key;
-  }
-
-  // Every key the operator (the party registered at seq 0) ever had.
-  std::vector<PublicKeyBytes> operator_keys() const {
-    std::vector<PublicKeyBytes> keys;
-    if (auto party = keys_.find(operator_id_); party != keys_.end())
-      for (const auto& [seq, key] : party->second) keys.push_back(key.public_key());
-    return keys;
-  }
-
- private:
-  std::unordered_map<std::string, std::vector<std::pair<std::int64_t, VerifierKey>>> keys_;
-  std::string operator_id_;
-};
-
-CheckedRow check_row(StoredEntry& row, const KeyHints& hints) {
-  CheckedRow checked;
-  checked.recomputed_hash = leaf_hash(row.leaf);
-  auto entry = parse_entry_leaf(row.leaf);
-  if (!entry) {
-    checked.problem = entry.error().message;
-  } else {
-    auto statement = statement_from_json(entry->statement);
-    if (!statement) {
-      checked.problem = "the statement is not valid: " + statement.error().message;
-    } else {
-      checked.statement_hash = sha256(statement->signed_message);
-      if (auto identity = event_identity(statement->object)) checked.identity = identity->digest;
-      checked.void_target = void_target_of(statement->object);
-      checked.statement = std::move(*statement);
-      if (const VerifierKey* key = hints.key_for(checked.statement->actor, row.seq)) check_signature(checked, *key);
-    }
-    checked.entry = std::move(*entry);
-  }
-  checked.row = std::move(row);
-  return checked;
-}
-
-std::string hex_or_null(const std::optional<Hash>& hash) { return hash ? to_hex(*hash) : "null"; }
-
-// The sequential half: chains, columns and keys, entry by entry.
-class Auditor {
- public:
-  void check(CheckedRow& checked) {
-    const std::int64_t seq = checked.row.seq;
-    if (seq != expected_seq_)
-      report("SEQ_GAP", seq, std::nullopt,
-             "expected seq " + std::to_string(expected_seq_) + " but the next entry is seq " + std::to_string(seq) +
-                 (seq > expected_seq_ ? " (entries missing)" : " (out of order)"));
-    expected_seq_ = seq + 1;
-    if (checked.recomputed_hash != checked.row.hash) {
-      std::optional<std::string> vin;
-      if (checked.statement && !checked.statement->vin.empty()) vin = checked.statement->vin;
-      report("HASH_MISMATCH", seq, vin,
-             "stored hash " + to_hex(checked.row.hash) + " is not the hash of the entry's bytes (" +
-                 to_hex(checked.recomputed_hash) + ")");
-    }
-    if (!checked.entry || !checked.statement) {
-      report("HASH_MISMATCH", seq, std::nullopt, "stored bytes are not a valid entry: " + checked.problem);
-      previous_hash_ = checked.recomputed_hash;
-      return;
-    }
-    check_entry(checked);
-    previous_hash_ = checked.recomputed_hash;
-  }
-
-  // The seq the next entry would have: one past the last entry read.
-  std::int64_t next_seq() const { return expected_seq_; }
-  // The name of the operator's key in entry 0, if entry 0 is a sound self-registration.
-  const std::optional<std::string>& operator_key_name() const { return operator_key_name_; }
-
-  AuditReport finish(std::int64_t size, std::optional<Hash> root) {
-    return AuditReport{size, root, std::move(findings_)};
-  }
-
-  void report(const char* code, std::optional<std::int64_t> seq, std::optional<std::string> vin, std::string message) {
-    Finding finding{code, Severity::kCritical, std::move(vin), seq, std::move(message), {}};
-    if (seq) finding.evidence.push_back(*seq);
-    findings_.push_back(std::move(finding));
-  }
-
- private:
-  struct ChainHeadSeen {
-    std::int64_t seq = -1;
-    Hash hash{};
-  };
-
-  void check_entry(CheckedRow& checked) {
-    const EntryHeader& header = checked.entry->header;
-    const Statement& statement = *checked.statement;
-    const std::int64_t seq = checked.row.seq;
-    const std::optional<std::string> vin =
-        statement.vin.empty() ? std::nullopt : std::optional<std::string>(statement.vin);
-    const std::string chain = statement.chain();
-
-    if (header.seq != seq)
-      report("HASH_MISMATCH", seq, vin, "column seq disagrees with the hashed entry (seq " + std::to_string(header.seq) + ")");
-    if (header.prev_entry != previous_hash_)
-      report("CHAIN_BROKEN", seq, vin,
-             "prev_entry is " + hex_or_null(header.prev_entry) + " but the previous entry's hash is " +
-                 hex_or_null(previous_hash_));
-
-    ChainHeadSeen& head = chain_heads_[chain];  // seq -1: the chain starts here
-    const std::optional<Hash> expected_vin_prev = head.seq < 0 ? std::nullopt : std::optional<Hash>(head.hash);
-    if (header.vin_prev != expected_vin_prev)
-      report("CHAIN_BROKEN", seq, vin,
-             "vin_prev is " + hex_or_null(header.vin_prev) + " but the previous entry of " + chain + " has hash " +
-                 hex_or_null(expected_vin_prev));
-    check_signed_prev(statement, expected_vin_prev, seq, vin);
-    check_columns(checked, chain, head.seq, vin);
-    head = ChainHeadSeen{seq, checked.recomputed_hash};
-    check_authenticity(checked, vin);
-  }
-
-  // The ledger appends a statement only when its signed prev is the chain's
-  // head, so every signed prev names the entry before it. An insider who
-  // rewrites an entry and recomputes every hash cannot re-sign the later
-  // statements that vouch for the old one.
-  void check_signed_prev(const Statement& statement, const std::optional<Hash>& chain_prev, std::int64_t seq,
-                         const std::optional<std::string>& vin) {
-    if (statement.prev.kind == PrevClaim::Kind::kAbsent) return;
-    const std::optional<Hash> signed_prev =
-        statement.prev.kind == PrevClaim::Kind::kHash ? std::optional<Hash>(statement.prev.hash) : std::nullopt;
-    if (signed_prev != chain_prev)
-      report("CHAIN_BROKEN", seq, vin,
-             "the statement's signed prev is " + hex_or_null(signed_prev) + " but the entry before it in " +
-                 statement.chain() + " has hash " + hex_or_null(chain_prev) +
-                 ": an earlier entry was rewritten after this party vouched for it");
-  }
-
-  void check_columns(const CheckedRow& checked, const std::string& chain, std::int64_t previous_seq,
-                     const std::optional<std::string>& vin) {
-    const StoredEntry& row = checked.row;
-    const Statement& statement = *checked.statement;
-    auto mismatch = [&](const char* column) {
-      report("HASH_MISMATCH", row.seq, vin, std::string("column ") + column + " disagrees with the hashed entry");
-    };
-    if (row.chain != chain) mismatch("chain");
-    if (row.type != to_string(statement.type)) mismatch("type");
-    if (row.actor != statement.actor) mismatch("actor");
-    if (row.chain_prev != (previous_seq < 0 ? std::nullopt : std::optional<std::int64_t>(previous_seq)))
-      mismatch("chain_prev");
-    if (row.statement_hash != checked.statement_hash) mismatch("statement_hash");
-  }
-
-  void check_authenticity(CheckedRow& checked, const std::optional<std::string>& vin) {
-    const Statement& statement = *checked.statement;
-    const std::int64_t seq = checked.row.seq;
-    const bool self_registration = seq == 0 && statement.type == StatementType::kParty &&
-                                   statement.actor == statement.object["id"].get<std::string>();
-    if (self_registration) {
-      PartyRecord record = party_record_from(statement);
-      operator_key_name_ = record.vkey.name();
-      parties_.apply(std::move(record), seq);
-    }
-
-    const RegisteredParty* party = parties_.find(statement.actor);
-    if (!party) {
-      report("UNKNOWN_KEY", seq, vin, "actor '" + statement.actor + "' has no registered key at this point of the log");
-      return;
-    }
-    if (party->record.revoked) {
-      report("UNKNOWN_KEY", seq, vin,
-             "actor '" + statement.actor + "' was revoked at seq " + std::to_string(party->seq) + ": it has no key in force");
-      return;
-    }
-    if (checked.checked_key != party->record.vkey.text()) check_signature(checked, party->record.vkey);
-    if (!checked.signature_ok) {
-      report("BAD_SIGNATURE", seq, vin,
-             "signature does not verify against the key of '" + statement.actor + "' in force (" +
-                 party->record.vkey.text() + ")");
-      return;
-    }
-    if (statement.type != StatementType::kParty || self_registration) return;
-    if (statement.actor != parties_.operator_id()) {
-      report("BAD_SIGNATURE", seq, vin,
-             "party registration signed by '" + statement.actor + "', who is not the operator");
-      return;
-    }
-    // Only an authentic registration changes whose key is in force.
-    parties_.apply(party_record_from(statement), seq);
-  }
-
-  PartyRegistry parties_;
-  std::optional<std::string> operator_key_name_;
-  std::int64_t expected_seq_ = 0;
-  std::optional<Hash> previous_hash_;
-  std::unordered_map<std::string, ChainHeadSeen> chain_heads_;
-  std::vector<Finding> findings_;
-};
-
 // SQLite's own structural check catches an index that disagrees with the
 // table it indexes (a lookup column edited behind the index's back).
-Status check_database_structure(Store& store, Auditor& auditor) {
+Status check_database_structure(Store& store, EntryAuditor& auditor) {
   auto problems = store.integrity_problems();
   if (!problems) return std::unexpected(problems.error());
   for (const auto& problem : *problems)
@@ -292,21 +45,67 @@ Result<Checkpoint> open_with_operator_keys(std::string_view note, const std::str
 
 // The VIN index root a checkpoint commits to; a malformed index line is a
 // finding, and the checkpoint is then compared on its tree root only.
-std::optional<Hash> index_root_of(const Checkpoint& checkpoint, const std::string& label, Auditor& auditor) {
+std::optional<Hash> index_root_of(const Checkpoint& checkpoint, const std::string& label, EntryAuditor& auditor) {
   auto root = checkpoint_index_root(checkpoint);
   if (root) return *root;
   auditor.report("INDEX_MISMATCH", std::nullopt, std::nullopt, label + ": " + root.error().message);
   return std::nullopt;
 }
 
+// A stored cosignature must be a valid cosignature, by the witness key
+// stored beside it, of the checkpoint it is stored for: an edited line, key
+// or checkpoint reference no longer verifies. (Whether that witness is one
+// to trust is the reader's question: verify-bundle --witness.)
+Status check_cosignatures(Store& store, const std::vector<StoredCheckpoint>& issued, bool since,
+                          EntryAuditor& auditor) {
+  auto rows = store.cosignatures(0);
+  if (!rows) return std::unexpected(rows.error());
+  std::map<std::int64_t, const StoredCheckpoint*> by_id;
+  for (const auto& checkpoint : issued) by_id.emplace(checkpoint.id, &checkpoint);
+  for (const auto& row : *rows) {
+    auto checkpoint = by_id.find(row.checkpoint_id);
+    if (checkpoint == by_id.end()) {
+      // Cosignatures of checkpoints before an audit's --since were checked then.
+      if (since) continue;
+      auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
+                     "a cosignature is stored for checkpoint #" + std::to_string(row.checkpoint_id) +
+                         ", which the ledger did not issue");
+      continue;
+    }
+    const std::string label = "the cosignature of checkpoint #" + std::to_string(row.checkpoint_id) + " by " + row.witness;
+    auto witness = CosignerKey::parse(row.witness);
+    auto note = parse_signed_note(checkpoint->second->note);
+    auto line = parse_signed_note("-\n\n" + row.line);
+    bool valid = witness && note && line && line->signatures.size() == 1;
+    if (valid) {
+      const NoteSignature& signature = line->signatures.front();
+      const auto& bytes = signature.signature;
+      valid = signature.name == witness->name() && signature.key_id == witness->key_id() && bytes.size() == 72;
+      if (valid) {
+        std::uint64_t timestamp = 0;
+        for (int i = 0; i < 8; ++i) timestamp = (timestamp << 8) | bytes[static_cast<std::size_t>(i)];
+        valid = witness->verify(note->text, timestamp, std::span(bytes).subspan(8));
+      }
+    }
+    if (!valid)
+      auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
+                     label + " is not a valid cosignature of that checkpoint by that key");
+  }
+  return {};
+}
+
 // The checkpoints the ledger issued must be signed by its operator, agree
 // with the columns stored beside them, and (later) match the rebuilt tree.
+// With `since`, only those beyond it: the others were checked by the audit
+// that verified `since`.
+// Also checks the witnesses' cosignatures stored for them.
 Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& origin, const KeyHints& hints,
-                                               Auditor& auditor) {
-  auto issued = store.checkpoints();
+                                               EntryAuditor& auditor, std::optional<std::uint64_t> since) {
+  auto issued = since ? store.checkpoints_after(static_cast<std::int64_t>(*since)) : store.checkpoints();
   if (!issued) return std::unexpected(issued.error());
+  if (auto ok = check_cosignatures(store, *issued, since.has_value(), auditor); !ok) return std::unexpected(ok.error());
   std::vector<ExpectedRoot> roots;
-  std::int64_t previous_size = -1;
+  std::int64_t previous_size = since ? static_cast<std::int64_t>(*since) : -1;
   bool previous_indexed = true;
   for (const auto& row : *issued) {
     const std::string label = "checkpoint #" + std::to_string(row.id) + " (issued " + row.issued + ")";
@@ -338,7 +137,7 @@ Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& 
 // The tree is written in the same transaction as the entries, so a stored
 // tree with leaves beyond the last entry means entries were cut off the end:
 // the one edit that leaves every remaining entry and chain intact.
-Status check_truncation(Store& store, Auditor& auditor) {
+Status check_truncation(Store& store, EntryAuditor& auditor) {
   auto tree_size = store.tree_size();
   if (!tree_size) return std::unexpected(tree_size.error());
   const auto stored = static_cast<std::int64_t>(*tree_size);
@@ -353,12 +152,13 @@ Status check_truncation(Store& store, Auditor& auditor) {
 // Settings are not hashed, but the origin is named inside entry 0: the
 // operator's key carries it (checkpoints are signed under that name). Any
 // other setting is one vinledger never wrote.
-Status check_settings(Store& store, Auditor& auditor) {
+Status check_settings(Store& store, EntryAuditor& auditor) {
   auto settings = store.all_meta();
   if (!settings) return std::unexpected(settings.error());
   const std::optional<std::string>& named = auditor.operator_key_name();
   bool has_origin = false;
   for (const auto& [key, value] : *settings) {
+    if (key == kMirrorOfKey) continue;  // where a mirror copies from: for people, vouches for nothing
     if (key != kOriginKey) {
       auditor.report("HASH_MISMATCH", std::nullopt, std::nullopt, "unknown setting '" + key + "' in meta");
       continue;
@@ -375,69 +175,273 @@ Status check_settings(Store& store, Auditor& auditor) {
   return {};
 }
 
+// Where the audit starts: entry 0, or the end of a checkpoint an earlier
+// clean audit verified. The entries before it are trusted only as far as
+// that checkpoint vouches for them: each one read (the last entry, the
+// party registrations, each chain's head) is proved included in its tree.
+class StartingPoint {
+ public:
+  explicit StartingPoint(Store& store) : store_(store) {}
+
+  // False if the log no longer holds the checkpoint's tree (reported).
+  Result<bool> resume_at(const Checkpoint& since, const std::string& label) {
+    since_ = since;
+    label_ = label;
+    auto tree_size = store_.tree_size();
+    if (!tree_size) return std::unexpected(tree_size.error());
+    if (*tree_size < since.size) {
+      findings_.report("TRUNCATED", static_cast<std::int64_t>(*tree_size), std::nullopt,
+                       label + " covers " + std::to_string(since.size) + " entries but the log now has only " +
+                           std::to_string(*tree_size));
+      return false;
+    }
+    tree_size_ = *tree_size;
+    auto builder = TreeAuditor::stored_tree_at(store_, since.size);
+    if (!builder) return std::unexpected(builder.error());
+    if (builder->root() != since.root) {
+      findings_.report("CHECKPOINT_MISMATCH", static_cast<std::int64_t>(since.size) - 1, std::nullopt,
+                       label + " says the tree of " + std::to_string(since.size) + " entries has root " +
+                           to_hex(since.root) + ", but the stored tree gives " + to_hex(builder->root()) +
+                           ": history was rewritten or the tree damaged (run a full audit)");
+      return false;
+    }
+    builder_ = std::move(*builder);
+    return true;
+  }
+
+  // The hash of old entry `seq`, recomputed from its bytes and proved to be
+  // in the checkpoint's tree; nullopt (reported) if it is not.
+  Result<std::optional<std::pair<Hash, StoredEntry>>> proved_entry(std::int64_t seq) {
+    auto row = store_.entry_at(seq);
+    if (!row) return std::unexpected(row.error());
+    if (!*row) {
+      findings_.report("SEQ_GAP", seq, std::nullopt, "entry " + std::to_string(seq) + ", inside " + label_ + ", is missing");
+      return std::optional<std::pair<Hash, StoredEntry>>{};
+    }
+    const Hash hash = leaf_hash((*row)->leaf);
+    TiledMerkleTree tree(store_, tree_size_);
+    auto proof = tree.inclusion_proof(static_cast<std::uint64_t>(seq), since_.size);
+    if (!proof) return std::unexpected(proof.error());
+    if (!verify_inclusion(hash, static_cast<std::uint64_t>(seq), since_.size, *proof, since_.root)) {
+      findings_.report("HASH_MISMATCH", seq, std::nullopt,
+                       "entry " + std::to_string(seq) + " is not the entry " + label_ + " vouches for: it was edited");
+      return std::optional<std::pair<Hash, StoredEntry>>{};
+    }
+    return std::optional<std::pair<Hash, StoredEntry>>{std::pair{hash, std::move(**row)}};
+  }
+
+  // The registry as of the checkpoint, from its proved party entries.
+  Result<std::pair<PartyRegistry, std::optional<std::string>>> parties() {
+    std::vector<std::int64_t> seqs;
+    auto cursor = store_.scan_parties();
+    if (!cursor) return std::unexpected(cursor.error());
+    StoredEntry row;
+    for (;;) {
+      auto more = cursor->next(row);
+      if (!more) return std::unexpected(more.error());
+      if (!*more || row.seq >= static_cast<std::int64_t>(since_.size)) break;
+      seqs.push_back(row.seq);
+    }
+    PartyRegistry registry;
+    std::optional<std::string> operator_key_name;
+    for (std::int64_t seq : seqs) {
+      auto proved = proved_entry(seq);
+      if (!proved) return std::unexpected(proved.error());
+      if (!*proved) continue;
+      auto entry = parse_entry_leaf((*proved)->second.leaf);
+      auto statement = entry ? statement_from_json(std::move(entry->statement)) : Result<Statement>(std::unexpected(entry.error()));
+      if (!statement || statement->type != StatementType::kParty) continue;  // a clean audit saw none such
+      PartyRecord record = party_record_from(*statement);
+      if (seq == 0) operator_key_name = record.vkey.name();
+      registry.apply(std::move(record), seq);
+    }
+    return std::pair{std::move(registry), std::move(operator_key_name)};
+  }
+
+  // A chain's head among the proved entries (EntryAuditor::HeadLookup).
+  Result<std::optional<ChainHeadSeen>> head(const std::string& chain) {
+    auto head = store_.chain_head_before(chain, static_cast<std::int64_t>(since_.size));
+    if (!head) return std::unexpected(head.error());
+    if (!*head) return std::optional<ChainHeadSeen>{};
+    auto proved = proved_entry((*head)->seq);
+    if (!proved) return std::unexpected(proved.error());
+    // An entry that fails its proof is reported; judge the chain by the
+    // stored hash so that one edit is not reported twice.
+    if (!*proved) return std::optional<ChainHeadSeen>{ChainHeadSeen{(*head)->seq, (*head)->hash}};
+    return std::optional<ChainHeadSeen>{ChainHeadSeen{(*head)->seq, (*proved)->first}};
+  }
+
+  // Kept checkpoints no larger than the start: consistent with it, by a
+  // proof from the stored tree checked against both roots.
+  Status check_older(const ExpectedRoot& kept) {
+    if (kept.size == 0 || kept.size > since_.size) return {};
+    TiledMerkleTree tree(store_, tree_size_);
+    auto proof = tree.consistency_proof(kept.size, since_.size);
+    if (!proof) return std::unexpected(proof.error());
+    if (!verify_consistency(kept.size, since_.size, kept.root, since_.root, *proof))
+      findings_.report("CHECKPOINT_MISMATCH", static_cast<std::int64_t>(kept.size) - 1, std::nullopt,
+                       kept.label + " (size " + std::to_string(kept.size) + ") is not consistent with " + label_ +
+                           ": history up to seq " + std::to_string(kept.size - 1) + " was rewritten, or the log forked");
+    return {};
+  }
+
+  const TileBuilder& tree() const { return builder_; }
+
+  // Moves what the set-up and the lookups found into `auditor`'s report.
+  void report_to(EntryAuditor& auditor) {
+    for (auto& finding : findings_.take_findings())
+      auditor.report(finding.code.c_str(), finding.seq, finding.vin, std::move(finding.message));
+  }
+
+ private:
+  Store& store_;
+  EntryAuditor findings_;  // only its report() and take_findings()
+  Checkpoint since_;
+  std::string label_;
+  std::uint64_t tree_size_ = 0;
+  TileBuilder builder_;
+};
+
+// The latest issued checkpoint the audit verified, for the next --since.
+Result<std::optional<AuditResume>> resume_point(Store& store, std::int64_t audited,
+                                                const std::optional<ExternalCheckpoint>& since,
+                                                const std::optional<Checkpoint>& since_checkpoint) {
+  auto latest = store.latest_checkpoint();
+  if (!latest) return std::unexpected(latest.error());
+  if (*latest && (*latest)->size <= audited &&
+      (!since_checkpoint || static_cast<std::uint64_t>((*latest)->size) >= since_checkpoint->size))
+    return std::optional<AuditResume>{AuditResume{static_cast<std::uint64_t>((*latest)->size), (*latest)->note}};
+  if (since) return std::optional<AuditResume>{AuditResume{since_checkpoint->size, since->note}};
+  return std::optional<AuditResume>{};
+}
+
 }  // namespace
 
 Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::string& origin,
-                                 const std::vector<ExternalCheckpoint>& external) {
-  auto cursor = store.scan_all();
-  if (!cursor) return std::unexpected(cursor.error());
+                                 const std::vector<ExternalCheckpoint>& external,
+                                 const std::optional<ExternalCheckpoint>& since) {
   auto hints = KeyHints::load(store);
   if (!hints) return std::unexpected(hints.error());
-  Auditor auditor;
-  auto expected = issued_roots(store, origin, *hints, auditor);
+  std::optional<Checkpoint> since_checkpoint;
+  StartingPoint start(store);
+  std::optional<TileBuilder> start_tree;
+  EntryAuditor auditor;
+  if (since) {
+    auto opened = open_with_operator_keys(since->note, origin, hints->operator_keys());
+    if (!opened)
+      return invalid_input("checkpoint " + since->source + " is not a checkpoint of this log: " + opened.error().message);
+    since_checkpoint = *opened;
+    auto resumed = start.resume_at(*opened, "checkpoint " + since->source);
+    if (!resumed) return std::unexpected(resumed.error());
+    if (!*resumed) {
+      start.report_to(auditor);
+      return AuditReport{0, std::nullopt, auditor.take_findings(), static_cast<std::int64_t>(opened->size), {}};
+    }
+    start_tree = start.tree();
+    std::optional<Hash> last_hash;
+    if (opened->size > 0) {
+      auto last = start.proved_entry(static_cast<std::int64_t>(opened->size) - 1);
+      if (!last) return std::unexpected(last.error());
+      if (*last) last_hash = (*last)->first;
+    }
+    auto parties = start.parties();
+    if (!parties) return std::unexpected(parties.error());
+    auditor = EntryAuditor(static_cast<std::int64_t>(opened->size), last_hash, std::move(parties->first),
+                           std::move(parties->second),
+                           [&start](const std::string& chain) { return start.head(chain); });
+  }
+  start.report_to(auditor);
+
+  auto expected = issued_roots(store, origin, *hints, auditor,
+                               since_checkpoint ? std::optional<std::uint64_t>(since_checkpoint->size) : std::nullopt);
   if (!expected) return std::unexpected(expected.error());
   for (const auto& kept : external) {
     auto opened = open_with_operator_keys(kept.note, origin, hints->operator_keys());
     if (!opened)
       return invalid_input("checkpoint " + kept.source + " is not a checkpoint of this log: " + opened.error().message);
     const std::string label = "checkpoint " + kept.source;
-    expected->push_back(ExpectedRoot{label, opened->size, opened->root, index_root_of(*opened, label, auditor)});
+    ExpectedRoot root{label, opened->size, opened->root, index_root_of(*opened, label, auditor)};
+    if (since_checkpoint && opened->size <= since_checkpoint->size) {
+      if (auto ok = start.check_older(root); !ok) return std::unexpected(ok.error());
+      continue;
+    }
+    expected->push_back(std::move(root));
   }
-  IndexAuditor index(store, *expected,
-                     [&](std::optional<std::int64_t> seq, std::optional<std::string> chain, std::string message) {
-                       if (chain && chain->starts_with("party/")) chain.reset();
-                       auditor.report("INDEX_MISMATCH", seq, std::move(chain), std::move(message));
-                     });
-  if (auto ok = index.start(); !ok) return std::unexpected(ok.error());
+  start.report_to(auditor);
+  // The lookup structures beside the entries (the event index, the VIN
+  // index) are re-derived from every entry: only a full audit checks them.
+  std::optional<IndexAuditor> index;
+  std::optional<EventIndexAuditor> events;
+  if (!since) {
+    index.emplace(store, *expected,
+                  [&](std::optional<std::int64_t> seq, std::optional<std::string> chain, std::string message) {
+                    if (chain && chain->starts_with("party/")) chain.reset();
+                    auditor.report("INDEX_MISMATCH", seq, std::move(chain), std::move(message));
+                  });
+    if (auto ok = index->start(); !ok) return std::unexpected(ok.error());
+    events.emplace(store, [&](std::optional<std::int64_t> seq, std::string message) {
+      auditor.report("HASH_MISMATCH", seq, std::nullopt, std::move(message));
+    });
+    if (auto ok = events->start(); !ok) return std::unexpected(ok.error());
+  }
   CheckpointAuditor checkpoints(std::move(*expected), [&](const char* code, std::optional<std::int64_t> seq,
                                                           std::string message) {
     auditor.report(code, seq, std::nullopt, std::move(message));
   });
-  std::int64_t count = 0;
+
+  const std::int64_t first = auditor.next_seq();
+  auto cursor = first == 0 ? store.scan_all() : store.scan_from(first);
+  if (!cursor) return std::unexpected(cursor.error());
+  std::int64_t count = first;
   auto produce = [&](StoredEntry& row) { return cursor->next(row); };
   auto make_work = [&] {
-    return [&hints = *hints](StoredEntry& row) { return check_row(row, hints); };
+    return [&hints = *hints](StoredEntry& row) {
+      return check_row(row, [&hints](const std::string& actor, std::int64_t seq) { return hints.key_for(actor, seq); });
+    };
   };
-  TreeAuditor tree(store, [&](std::string problem) {
+  auto tree_problem = [&](std::string problem) {
     auditor.report("HASH_MISMATCH", std::nullopt, std::nullopt, "Merkle tree: " + problem);
-  });
-  EventIndexAuditor events(store, [&](std::optional<std::int64_t> seq, std::string message) {
-    auditor.report("HASH_MISMATCH", seq, std::nullopt, std::move(message));
-  });
-  if (auto ok = events.start(); !ok) return std::unexpected(ok.error());
+  };
+  TreeAuditor tree = start_tree ? TreeAuditor(store, tree_problem, std::move(*start_tree)) : TreeAuditor(store, tree_problem);
   auto consume = [&](CheckedRow& checked) -> Status {
-    auditor.check(checked);
+    // The chain lookups of old entries report through `start`.
+    if (auto ok = auditor.check(checked); !ok) return ok;
+    start.report_to(auditor);
     ++count;
-    if (auto ok = events.add(checked.row.seq, checked.statement ? checked.identity : std::nullopt, checked.void_target);
-        !ok)
-      return ok;
+    if (events)
+      if (auto ok = events->add(checked.row.seq, checked.statement ? checked.identity : std::nullopt, checked.void_target);
+          !ok)
+        return ok;
     if (auto ok = tree.add(checked.recomputed_hash); !ok) return ok;
     checkpoints.observe(tree.tree());
     // The index is rebuilt from what the hashed entry says, not the columns.
-    const std::string& chain = checked.statement ? checked.statement->chain() : checked.row.chain;
-    if (auto ok = index.add(chain, static_cast<std::uint64_t>(checked.row.seq), checked.recomputed_hash); !ok) return ok;
+    if (index) {
+      const std::string& chain = checked.statement ? checked.statement->chain() : checked.row.chain;
+      if (auto ok = index->add(chain, static_cast<std::uint64_t>(checked.row.seq), checked.recomputed_hash); !ok)
+        return ok;
+    }
     return Status{};
   };
   if (auto ok = run_ordered_pipeline<StoredEntry>(pool, kBatchRows, produce, make_work, consume); !ok)
     return std::unexpected(ok.error());
   if (auto ok = tree.finish(); !ok) return std::unexpected(ok.error());
-  if (auto ok = events.finish(); !ok) return std::unexpected(ok.error());
+  if (events)
+    if (auto ok = events->finish(); !ok) return std::unexpected(ok.error());
   checkpoints.finish(tree.tree());
-  if (auto ok = index.finish(static_cast<std::uint64_t>(count)); !ok) return std::unexpected(ok.error());
+  if (index)
+    if (auto ok = index->finish(static_cast<std::uint64_t>(count)); !ok) return std::unexpected(ok.error());
   if (auto ok = check_truncation(store, auditor); !ok) return std::unexpected(ok.error());
   if (auto ok = check_settings(store, auditor); !ok) return std::unexpected(ok.error());
-  if (auto ok = check_database_structure(store, auditor); !ok) return std::unexpected(ok.error());
-  return auditor.finish(count, tree.root());
+  // PRAGMA integrity_check reads the whole file: only a full audit pays it.
+  if (!since)
+    if (auto ok = check_database_structure(store, auditor); !ok) return std::unexpected(ok.error());
+  AuditReport report{count, tree.root(), auditor.take_findings(), first, {}};
+  if (report.findings.empty()) {
+    auto resume = resume_point(store, count, since, since_checkpoint);
+    if (!resume) return std::unexpected(resume.error());
+    report.resume = std::move(*resume);
+  }
+  return report;
 }
 
 }  // namespace vinledger

@@ -11,7 +11,9 @@ namespace vinledger {
 // Streams every entry through the pool; memory grows with the number of
 // chains (one head each), not with the number of entries.
 // `origin` is the log's name, which every checkpoint must carry.
+// With `since`, the audit resumes at that checkpoint (Ledger::audit).
 Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::string& origin,
-                                 const std::vector<ExternalCheckpoint>& external);
+                                 const std::vector<ExternalCheckpoint>& external,
+                                 const std::optional<ExternalCheckpoint>& since = std::nullopt);
 
 }  // namespace vinledger

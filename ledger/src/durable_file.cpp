@@ -1,6 +1,7 @@
 #include "durable_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -46,12 +47,21 @@ bool write_all(int fd, std::string_view content) {
 
 }  // namespace
 
-Status replace_file_durably(const std::filesystem::path& path, std::string_view content) {
+Status sync_directory(const std::filesystem::path& dir) {
+  Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) return io_error("sync directory", dir);
+  return {};
+}
+
+Status replace_file_durably(const std::filesystem::path& path, std::string_view content,
+                            DurableWriteOptions options) {
   const std::filesystem::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
   {
-    Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+    Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, options.mode));
     if (fd.get() < 0) return io_error("create", temporary);
-    if (!write_all(fd.get(), content) || ::fsync(fd.get()) != 0) {
+    // fchmod: the umask must not make a published file private, nor a
+    // private one readable.
+    if (::fchmod(fd.get(), options.mode) != 0 || !write_all(fd.get(), content) || ::fsync(fd.get()) != 0) {
       auto error = io_error("write", temporary);
       ::unlink(temporary.c_str());
       return error;
@@ -63,10 +73,8 @@ Status replace_file_durably(const std::filesystem::path& path, std::string_view 
     return error;
   }
   // The rename is durable only once the directory entry is on disk.
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) return io_error("sync directory", dir);
-  return {};
+  if (!options.sync_directory) return {};
+  return sync_directory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
 }
 
 Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_bytes) {

@@ -13,9 +13,20 @@
 
 namespace vinledger {
 
-// Replaces `path` with `content` durably (mode 0600). On error `path` is as it
-// was and the temporary file is removed.
-Status replace_file_durably(const std::filesystem::path& path, std::string_view content);
+struct DurableWriteOptions {
+  unsigned mode = 0600;  // private unless the file is meant to be published
+  // false: the caller writes many files in one directory and calls
+  // sync_directory once after the last (the rename is durable only then).
+  bool sync_directory = true;
+};
+
+// Replaces `path` with `content` durably. On error `path` is as it was and
+// the temporary file is removed.
+Status replace_file_durably(const std::filesystem::path& path, std::string_view content,
+                            DurableWriteOptions options = {});
+
+// fsync of a directory: makes the renames and creations inside it durable.
+Status sync_directory(const std::filesystem::path& dir);
 
 // Reads a whole file of at most `max_bytes`; not_found if it does not exist.
 Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_bytes);

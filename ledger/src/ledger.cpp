@@ -88,6 +88,9 @@ Result<Ledger> Ledger::open(const std::filesystem::path& path, LedgerSettings se
   impl->store = std::move(*store);
   impl->settings = with_defaults(std::move(settings));
   impl->origin = **origin;
+  auto mirror_of = impl->store->meta(kMirrorOfKey);
+  if (!mirror_of) return std::unexpected(mirror_of.error());
+  impl->mirror_of = *mirror_of;
   auto registry = PartyRegistry::load(*impl->store);
   if (!registry) return std::unexpected(registry.error());
   impl->parties = std::move(*registry);
@@ -96,6 +99,7 @@ Result<Ledger> Ledger::open(const std::filesystem::path& path, LedgerSettings se
 
 const std::string& Ledger::origin() const { return impl_->origin; }
 const std::string& Ledger::operator_id() const { return impl_->parties.operator_id(); }
+const std::optional<std::string>& Ledger::mirror_of() const { return impl_->mirror_of; }
 
 Result<AppendReport> Ledger::append(std::istream& lines, std::string_view source_name, const AppendOptions& options) {
   return impl_->write(
@@ -173,15 +177,17 @@ Result<std::optional<Hash>> Ledger::head(std::string_view chain) {
 
 Result<std::int64_t> Ledger::size() { return impl_->store->size(); }
 
-Result<AuditReport> Ledger::audit(const std::vector<ExternalCheckpoint>& checkpoints) {
+Result<AuditReport> Ledger::audit(const std::vector<ExternalCheckpoint>& checkpoints,
+                                  const std::optional<ExternalCheckpoint>& since) {
   if (auto ok = impl_->store->begin_read(); !ok) return std::unexpected(ok.error());
-  auto report = audit_ledger(*impl_->store, impl_->workers(), impl_->origin, checkpoints);
+  auto report = audit_ledger(*impl_->store, impl_->workers(), impl_->origin, checkpoints, since);
   impl_->store->rollback();  // ends the read snapshot
   return report;
 }
 
 Result<AuditReport> Ledger::audit_file(const std::filesystem::path& path,
-                                       const std::vector<ExternalCheckpoint>& checkpoints, LedgerSettings settings) {
+                                       const std::vector<ExternalCheckpoint>& checkpoints, LedgerSettings settings,
+                                       const std::optional<ExternalCheckpoint>& since) {
   auto store = Store::open(path, Store::OpenMode::kExisting, Impl::migration_hook());
   if (!store) return std::unexpected(store.error());
   ThreadPool pool(with_defaults(std::move(settings)).threads);
@@ -193,7 +199,7 @@ Result<AuditReport> Ledger::audit_file(const std::filesystem::path& path,
     (*store)->rollback();
     return std::unexpected(origin.error());
   }
-  auto report = audit_ledger(**store, pool, origin->value_or(""), checkpoints);
+  auto report = audit_ledger(**store, pool, origin->value_or(""), checkpoints, since);
   (*store)->rollback();  // ends the read snapshot
   return report;
 }

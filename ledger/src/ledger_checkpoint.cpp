@@ -36,6 +36,7 @@ Result<VerifierKey> Ledger::log_key() {
 }
 
 Result<IssuedCheckpoint> Ledger::checkpoint(const SigningKey& operator_key) {
+  if (auto refused = impl_->refuse_if_mirror(); !refused) return std::unexpected(refused.error());
   Store& store = *impl_->store;
   // The write lock keeps the log from growing between reading its size and
   // recording the checkpoint, and orders checkpoints by size.

@@ -21,6 +21,7 @@ struct Ledger::Impl {
   std::unique_ptr<Store> store;
   LedgerSettings settings;
   std::string origin;
+  std::optional<std::string> mirror_of;  // set for a mirror: no writes but the mirror's
   PartyRegistry parties;
   std::unique_ptr<ThreadPool> pool;
 
@@ -36,6 +37,7 @@ struct Ledger::Impl {
   // ran against the ledger as it stands, and nothing was written.
   template <class Body>
   Result<AppendReport> write(Body body, AppendOptions options = {}, bool check_only = false) {
+    if (auto refused = refuse_if_mirror(); !refused) return std::unexpected(refused.error());
     if (auto ok = store->begin_write(); !ok) return std::unexpected(ok.error());
     auto result = [&]() -> Result<AppendReport> {
       auto registry = PartyRegistry::load(*store);
@@ -55,6 +57,12 @@ struct Ledger::Impl {
       parties = PartyRegistry();  // may hold registrations from the rolled-back batch
     }
     return result;
+  }
+
+  Status refuse_if_mirror() const {
+    if (!mirror_of) return {};
+    return invalid_input("this ledger is a mirror of " + *mirror_of +
+                         ": it takes entries and checkpoints only from that log (`vinledger mirror`)");
   }
 
   Result<AppendReport> append_signed(Appender& appender, Statement statement) {

@@ -94,7 +94,13 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
       if (auto ok = read_chain(store, vin, std::nullopt, vin_rows); !ok) return std::unexpected(ok.error());
       // A VIN the ledger has never seen gets an absence bundle.
       last_seq = vin_rows.empty() ? -1 : vin_rows.back().seq;
-      auto latest = store.latest_checkpoint();
+      // A checkpoint witnesses cosigned is worth more to the reader than a
+      // newer one they have not seen yet, if it commits to the VIN index.
+      auto latest = store.latest_cosigned_checkpoint(last_seq + 1, 1);
+      if (latest && *latest &&
+          (*latest)->note.find(std::string("\n") + std::string(kIndexLineTag) + " ") == std::string::npos)
+        latest = store.latest_checkpoint();
+      if (latest && !*latest) latest = store.latest_checkpoint();
       if (!latest) return std::unexpected(latest.error());
       if (!*latest) {
         why_new = "the ledger has no checkpoint yet";
@@ -126,6 +132,9 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
       std::sort(party_rows.begin(), party_rows.end(),
                 [](const StoredEntry& a, const StoredEntry& b) { return a.seq < b.seq; });
 
+      auto cosigned = cosigned_note(*latest_issued);
+      if (!cosigned) return std::unexpected(cosigned.error());
+      latest_issued->note = std::move(*cosigned);
       const IssuedCheckpoint& checkpoint = *latest_issued;
       auto tree_size = store.tree_size();
       if (!tree_size) return std::unexpected(tree_size.error());

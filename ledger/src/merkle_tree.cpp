@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "vinledger/merkle.h"
+#include "vinledger/tlog_tiles.h"
 
 namespace vinledger {
 namespace {
@@ -55,14 +56,7 @@ std::string tile_name(TileId id) {
   return "tile " + std::to_string(id.level) + "/" + std::to_string(id.index);
 }
 
-std::uint64_t tile_width(TileId id, std::uint64_t tree_size) {
-  if (id.level < 0) return 0;
-  const std::uint64_t row = row_length(id.level, tree_size);
-  const std::uint64_t full_tiles = row / kTileWidth;
-  if (id.index < full_tiles) return kTileWidth;
-  if (id.index == full_tiles) return row % kTileWidth;
-  return 0;
-}
+std::uint64_t tile_width(TileId id, std::uint64_t tree_size) { return tile_width_at(id.level, id.index, tree_size); }
 
 // --- TileBuilder ---------------------------------------------------------
 

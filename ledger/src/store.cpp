@@ -268,6 +268,16 @@ Result<std::optional<ChainHead>> Store::chain_head(std::string_view chain) {
   });
 }
 
+Result<std::optional<ChainHead>> Store::chain_head_before(std::string_view chain, std::int64_t before_seq) {
+  return guarded("reading a chain head", [&]() -> Result<std::optional<ChainHead>> {
+    SQLite::Statement query(*db_, "SELECT seq, hash FROM entries WHERE chain = ? AND seq < ? ORDER BY seq DESC LIMIT 1");
+    query.bind(1, std::string(chain));
+    query.bind(2, before_seq);
+    if (!query.executeStep()) return std::optional<ChainHead>{};
+    return std::optional<ChainHead>{ChainHead{query.getColumn(0).getInt64(), hash_column(query.getColumn(1))}};
+  });
+}
+
 Result<std::optional<std::int64_t>> Store::seq_of_statement(const Hash& statement_hash) {
   return guarded("looking up a statement", [&]() -> Result<std::optional<std::int64_t>> {
     auto query = prepared(5, "SELECT seq FROM entries WHERE statement_hash = ?");
@@ -501,6 +511,59 @@ Result<std::optional<StoredCheckpoint>> Store::latest_checkpoint() {
     auto query = prepared(11, "SELECT id, size, root, issued, note FROM checkpoints ORDER BY id DESC LIMIT 1");
     if (!query->executeStep()) return std::optional<StoredCheckpoint>{};
     return std::optional<StoredCheckpoint>{checkpoint_from(*query)};
+  });
+}
+
+Result<bool> Store::insert_cosignature(const StoredCosignature& cosignature) {
+  return guarded("recording a cosignature", [&]() -> Result<bool> {
+    SQLite::Statement query(*db_,
+                            "INSERT INTO cosignatures (checkpoint_id, witness, line, received) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT (checkpoint_id, witness) DO NOTHING");
+    query.bind(1, cosignature.checkpoint_id);
+    query.bind(2, cosignature.witness);
+    query.bind(3, cosignature.line);
+    query.bind(4, cosignature.received);
+    return query.exec() == 1;
+  });
+}
+
+Result<std::vector<StoredCosignature>> Store::cosignatures(std::int64_t checkpoint_id) {
+  return guarded("reading cosignatures", [&]() -> Result<std::vector<StoredCosignature>> {
+    SQLite::Statement query(*db_, checkpoint_id == 0
+                                      ? "SELECT checkpoint_id, witness, line, received FROM cosignatures "
+                                        "ORDER BY checkpoint_id, witness"
+                                      : "SELECT checkpoint_id, witness, line, received FROM cosignatures "
+                                        "WHERE checkpoint_id = ? ORDER BY witness");
+    if (checkpoint_id != 0) query.bind(1, checkpoint_id);
+    std::vector<StoredCosignature> rows;
+    while (query.executeStep())
+      rows.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString(), query.getColumn(2).getString(),
+                      query.getColumn(3).getString()});
+    return rows;
+  });
+}
+
+Result<std::optional<StoredCheckpoint>> Store::latest_cosigned_checkpoint(std::int64_t min_size,
+                                                                          std::int64_t min_cosignatures) {
+  return guarded("reading the latest cosigned checkpoint", [&]() -> Result<std::optional<StoredCheckpoint>> {
+    SQLite::Statement query(
+        *db_, "SELECT id, size, root, issued, note FROM checkpoints WHERE size >= ? AND "
+              "(SELECT count(*) FROM cosignatures WHERE checkpoint_id = checkpoints.id) >= ? ORDER BY id DESC LIMIT 1");
+    query.bind(1, min_size);
+    query.bind(2, min_cosignatures);
+    if (!query.executeStep()) return std::optional<StoredCheckpoint>{};
+    return std::optional<StoredCheckpoint>{checkpoint_from(query)};
+  });
+}
+
+Result<std::vector<StoredCheckpoint>> Store::checkpoints_after(std::int64_t size) {
+  return guarded("reading checkpoints", [&]() -> Result<std::vector<StoredCheckpoint>> {
+    SQLite::Statement query(
+        *db_, std::string("SELECT ") + kCheckpointColumns + " FROM checkpoints WHERE size > ? ORDER BY id");
+    query.bind(1, size);
+    std::vector<StoredCheckpoint> checkpoints;
+    while (query.executeStep()) checkpoints.push_back(checkpoint_from(query));
+    return checkpoints;
   });
 }
 

@@ -57,6 +57,14 @@ struct StoredEvent {
   std::optional<std::int64_t> withdraws;  // a void: the entry it withdraws
 };
 
+// One row of `cosignatures`: a witness's cosignature of an issued checkpoint.
+struct StoredCosignature {
+  std::int64_t checkpoint_id = 0;
+  std::string witness;   // the cosigner's vkey
+  std::string line;      // the note signature line
+  std::string received;  // RFC 3339 UTC
+};
+
 struct ChainHead {
   std::int64_t seq = 0;
   Hash hash{};
@@ -124,6 +132,8 @@ class Store : public TileStore, public IndexTileStore {
   Result<std::int64_t> size();
   Result<std::optional<ChainHead>> last_entry();
   Result<std::optional<ChainHead>> chain_head(std::string_view chain);
+  // The chain's last entry with seq < `before_seq` (where `audit --since` resumes).
+  Result<std::optional<ChainHead>> chain_head_before(std::string_view chain, std::int64_t before_seq);
   // The seq of the entry whose statement has this hash, if any.
   Result<std::optional<std::int64_t>> seq_of_statement(const Hash& statement_hash);
   Status insert(const StoredEntry& row);
@@ -154,6 +164,17 @@ class Store : public TileStore, public IndexTileStore {
   Result<std::optional<StoredCheckpoint>> latest_checkpoint();
   // Every issued checkpoint, oldest first.
   Result<std::vector<StoredCheckpoint>> checkpoints();
+  // Stores a cosignature unless that witness's is already stored for the
+  // checkpoint; returns whether it was new.
+  Result<bool> insert_cosignature(const StoredCosignature& cosignature);
+  // The cosignatures of one checkpoint, or of every checkpoint (id 0), by
+  // checkpoint then witness.
+  Result<std::vector<StoredCosignature>> cosignatures(std::int64_t checkpoint_id);
+  // The latest checkpoint of at least `min_size` entries with at least
+  // `min_cosignatures` cosignatures, if any.
+  Result<std::optional<StoredCheckpoint>> latest_cosigned_checkpoint(std::int64_t min_size, std::int64_t min_cosignatures);
+  // The issued checkpoints larger than `size`, oldest first.
+  Result<std::vector<StoredCheckpoint>> checkpoints_after(std::int64_t size);
 
   // The Merkle tree's tiles (TileStore), and the number of leaves they hold.
   Result<std::optional<std::string>> read_tile(int level, std::uint64_t index) override;

@@ -5,6 +5,29 @@ namespace vinledger {
 TreeAuditor::TreeAuditor(Store& store, std::function<void(std::string)> problem)
     : store_(store), problem_(std::move(problem)) {}
 
+TreeAuditor::TreeAuditor(Store& store, std::function<void(std::string)> problem, TileBuilder start)
+    : store_(store), problem_(std::move(problem)), builder_(std::move(start)) {}
+
+Result<TileBuilder> TreeAuditor::stored_tree_at(Store& store, std::uint64_t size) {
+  std::vector<std::string> edges;
+  for (int level = 0; (size >> (kTileHeight * level)) > 0; ++level) {
+    const TileId id{level, (size >> (kTileHeight * level)) / kTileWidth};
+    const std::uint64_t width = tile_width(id, size);
+    if (width == 0) {
+      edges.emplace_back();
+      continue;
+    }
+    auto stored = store.read_tile(id.level, id.index);
+    if (!stored) return std::unexpected(stored.error());
+    if (!*stored || (*stored)->size() < width * kHashSize)
+      return storage_error(tile_name(id) + " is missing or shorter than the tree of size " + std::to_string(size) +
+                           " needs");
+    (*stored)->resize(width * kHashSize);
+    edges.push_back(std::move(**stored));
+  }
+  return TileBuilder::resume(size, std::move(edges));
+}
+
 Status TreeAuditor::compare(const Tile& rebuilt) {
   auto stored = store_.read_tile(rebuilt.id.level, rebuilt.id.index);
   if (!stored) return std::unexpected(stored.error());

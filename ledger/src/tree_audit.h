@@ -16,6 +16,13 @@ class TreeAuditor {
   // `problem` receives one message per tile that differs, is missing or
   // should not exist.
   TreeAuditor(Store& store, std::function<void(std::string)> problem);
+  // Continues from `start`, a tree already checked up to its size.
+  TreeAuditor(Store& store, std::function<void(std::string)> problem, TileBuilder start);
+
+  // The stored tree as it was at `size` (tiles only grow, so each right-edge
+  // tile then is a prefix of the stored one). A tile missing or too short is
+  // a storage error; the caller compares the root with what it trusts.
+  static Result<TileBuilder> stored_tree_at(Store& store, std::uint64_t size);
 
   // The next entry's recomputed leaf hash.
   Status add(const Hash& leaf_hash);

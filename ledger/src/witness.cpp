@@ -180,7 +180,8 @@ Result<std::optional<Checkpoint>> Witness::latest() {
   return std::optional<Checkpoint>{(*state)->first};
 }
 
-Result<std::string> Witness::cosign(std::string_view signed_checkpoint, const ProofSource& proof) {
+Result<std::string> Witness::cosign(std::string_view signed_checkpoint, const ProofSource& proof,
+                                    const StateCheck& check) {
   Impl& self = *impl_;
   auto opened = open_checkpoint(signed_checkpoint, self.config.origin(), self.config.log_key);
   if (!opened)
@@ -193,6 +194,9 @@ Result<std::string> Witness::cosign(std::string_view signed_checkpoint, const Pr
   if (!lock) return std::unexpected(lock.error());
   auto state = self.read_state();
   if (!state) return std::unexpected(state.error());
+  if (check)
+    if (auto ok = check(*state ? std::optional<Checkpoint>((*state)->first) : std::nullopt, opened->checkpoint); !ok)
+      return std::unexpected(ok.error());
   auto advance = self.check_against(*state, opened->checkpoint, proof);
   if (!advance) return std::unexpected(advance.error());
   // The state moves before any cosignature exists: a crash between the two

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli_ledger.h"
+#include "cli_witness.h"
 #include "tamper_generator.h"
 #include "vinledger/canonical_json.h"
 #include "vinledger/entry.h"
@@ -87,6 +88,21 @@ struct RealisticLedger {
     REQUIRE(kept.exit_code == 0);
     kept_checkpoint = dir / "kept.checkpoint";
     write_file(kept_checkpoint, kept.out);
+    // Two witnesses' cosignatures of it, stored, so that the cosignatures
+    // table has rows to tamper with (two, for the swap).
+    std::vector<std::string> args = {"checkpoint"};
+    for (const char* name : {"witness-a.example/w", "witness-b.example/w"}) {
+      CliWitness witness(dir, name, log_key_of(ledger));
+      auto cosigned = witness.cosign(kept_checkpoint, {}, ledger.db());
+      INFO(cosigned.err);
+      REQUIRE(cosigned.exit_code == 0);
+      const auto file = dir / (std::string(name).substr(0, 9) + ".cp");
+      write_file(file, cosigned.out);
+      args.insert(args.end(), {"--cosigned", file.string(), "--witness", witness.cosigner_key()});
+    }
+    auto stored = ledger.run(args);
+    INFO(stored.err);
+    REQUIRE(stored.exit_code == 0);
     auto audit = ledger.run({"--json", "audit"});
     REQUIRE(audit.exit_code == 0);
     size = json::parse(audit.out)["size"].get<std::int64_t>();
@@ -268,7 +284,12 @@ TEST_CASE("tamper probes: a consistent truncation (entries and tree both cut) is
     db.exec("DELETE FROM entries WHERE seq = " + std::to_string(base.size - 1));
     db.exec("UPDATE tiles SET hashes = substr(hashes, 1, length(hashes) - 32) WHERE level = 0 AND idx = " +
             std::to_string((base.size - 1) / 256));
-    if (also_checkpoints) db.exec("DELETE FROM checkpoints WHERE size = " + std::to_string(base.size));
+    if (also_checkpoints) {
+      // Its witnesses' cosignatures go with it, or they would point at nothing.
+      db.exec("DELETE FROM cosignatures WHERE checkpoint_id IN (SELECT id FROM checkpoints WHERE size = " +
+              std::to_string(base.size) + ")");
+      db.exec("DELETE FROM checkpoints WHERE size = " + std::to_string(base.size));
+    }
   };
   auto truncated_at = [](const json& report) {
     for (const auto& finding : report["findings"])

@@ -9,6 +9,7 @@
 #include <istream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,8 +21,11 @@
 #include "vinledger/finding.h"
 #include "vinledger/hash.h"
 #include "vinledger/keys.h"
+#include "vinledger/mirror.h"
 #include "vinledger/result.h"
 #include "vinledger/statement.h"
+#include "vinledger/tile_source.h"
+#include "vinledger/tlog_tiles.h"
 #include "vinledger/verification.h"
 
 namespace vinledger {
@@ -104,10 +108,19 @@ struct ConsistencyProof {
   std::vector<Hash> proof;
 };
 
+// Where the next `audit --since` can start: the latest checkpoint of the
+// log whose tree a clean audit verified.
+struct AuditResume {
+  std::uint64_t size = 0;
+  std::string note;  // the signed checkpoint, as recorded
+};
+
 struct AuditReport {
   std::int64_t size = 0;
   std::optional<Hash> root;  // the Merkle root, once the ledger keeps a tree
   std::vector<Finding> findings;
+  std::int64_t first_seq = 0;         // entries before it were vouched for by --since
+  std::optional<AuditResume> resume;  // only when nothing was found
 };
 
 // Knobs that tests and benchmarks turn; the defaults are what the CLI uses.
@@ -144,6 +157,12 @@ class Ledger {
   static Result<Ledger> create(const std::filesystem::path& path, const InitOptions& options,
                                const SigningKey& operator_key, LedgerSettings settings = {});
   static Result<Ledger> open(const std::filesystem::path& path, LedgerSettings settings = {});
+  // Creates an empty mirror of the log whose key is `log_key` (its name is
+  // the origin), copied from `source` (recorded for people). Append, record
+  // and checkpoint refuse a mirror: it takes entries only from its log
+  // (ledger_mirror.cpp).
+  static Result<Ledger> create_mirror(const std::filesystem::path& path, const VerifierKey& log_key,
+                                      std::string_view source, LedgerSettings settings = {});
 
   Ledger(Ledger&&) noexcept;
   Ledger& operator=(Ledger&&) noexcept;
@@ -151,6 +170,19 @@ class Ledger {
 
   const std::string& origin() const;
   const std::string& operator_id() const;
+  // The log this ledger mirrors (create_mirror), if it is a mirror.
+  const std::optional<std::string>& mirror_of() const;
+
+  // Brings a mirror up to the checkpoint `source` serves now: fetches the
+  // checkpoint, verifies it (signed by `log_key`, or by a key the operator
+  // rotated to after it), proves it extends what the mirror holds (RFC 9162
+  // consistency from the log's tiles), fetches the new entry bundles and
+  // holds every entry to what an audit requires (hashes, both chains,
+  // signatures by the key in force), rebuilds the tree and compares its
+  // root. Nothing is kept unless all of that holds; a log that was
+  // rewritten or truncated gives Outcome::refused with both checkpoints.
+  // Errors are for what stopped the check itself (network, storage).
+  Result<MirrorUpdate> mirror_from(TileSource& source, const VerifierKey& log_key, const MirrorOptions& options = {});
 
   // Appends one signed statement per line, all or nothing, in one
   // transaction. An error names the line (as "<source_name>:<line>: ...")
@@ -199,13 +231,18 @@ class Ledger {
   // (CHECKPOINT_MISMATCH, TRUNCATED).
   // A checkpoint that is not this log's (bad signature, other origin) is
   // invalid_input, naming its source.
-  Result<AuditReport> audit(const std::vector<ExternalCheckpoint>& checkpoints = {});
+  // With `since` (a checkpoint of this log an earlier clean audit verified),
+  // only the entries after it are read, with a proof that the log still
+  // holds its tree and extends it: the cost grows with the new entries.
+  Result<AuditReport> audit(const std::vector<ExternalCheckpoint>& checkpoints = {},
+                            const std::optional<ExternalCheckpoint>& since = std::nullopt);
   // The same audit of the ledger at `path`, opened without `open`'s checks
   // (its origin, its party entries), so that a damaged ledger is reported
   // finding by finding instead of refused.
   static Result<AuditReport> audit_file(const std::filesystem::path& path,
                                         const std::vector<ExternalCheckpoint>& checkpoints = {},
-                                        LedgerSettings settings = {});
+                                        LedgerSettings settings = {},
+                                        const std::optional<ExternalCheckpoint>& since = std::nullopt);
 
   // The log's verifier key: the operator's key in force, named by the origin.
   Result<VerifierKey> log_key();
@@ -216,6 +253,29 @@ class Ledger {
   Result<IssuedCheckpoint> checkpoint(const SigningKey& operator_key);
   // Every checkpoint the ledger issued, oldest first.
   Result<std::vector<IssuedCheckpoint>> checkpoints();
+  // The latest recorded checkpoint, if any.
+  Result<std::optional<IssuedCheckpoint>> latest_checkpoint();
+
+  // Witnesses' cosignatures (ledger_cosignatures.cpp). Stores those of
+  // `cosigned` (a checkpoint this ledger issued, with cosignature lines)
+  // made by `witnesses`, each verified first; lines by other keys are
+  // ignored, a bad one by a given key refuses the copy. Returns how many
+  // were new. invalid_input if the ledger did not issue that checkpoint.
+  Result<std::size_t> add_cosignatures(std::string_view cosigned, std::span<const CosignerKey> witnesses);
+  // The checkpoint's note with every cosignature stored for it.
+  Result<std::string> cosigned_note(const IssuedCheckpoint& checkpoint);
+  // The latest checkpoint with at least `min_cosignatures` stored, its note
+  // with them (what a log with a witness quorum serves); none if none has.
+  Result<std::optional<IssuedCheckpoint>> latest_cosigned_checkpoint(std::size_t min_cosignatures);
+
+  // A C2SP tlog-tiles resource (tlog_tiles.h) as it is in the tree of
+  // `tree_size` leaves: a hash tile's bytes, or an entry bundle of the
+  // entries' leaf bytes (ledger_tiles.cpp). not_found if the resource is not
+  // part of that tree (beyond it, or a full tile that is still partial).
+  Result<std::string> tile_resource(const TileAddress& address, std::uint64_t tree_size);
+  // The root of the log's tree at `size` (<= the log's size), from the
+  // stored tiles.
+  Result<Hash> tree_root(std::uint64_t size);
 
   // An evidence bundle for `vin` (ledger_prove.cpp): its entries, the party
   // entries they rely on (the registrations of every party its statements

@@ -57,6 +57,13 @@ struct WitnessSettings {
 // (old_size > 0). not_found if there is none: the witness refuses then.
 using ProofSource = std::function<Result<std::vector<Hash>>(std::uint64_t old_size, std::uint64_t new_size)>;
 
+// Sees the latest cosigned checkpoint (nullopt before the first) and the
+// new one, under the state's lock, after the log's signature verified and
+// before anything is compared or written; an error stops the cosign there.
+// The tlog-witness protocol checks the client's old size here, so that the
+// check and the update of the state are one atomic step.
+using StateCheck = std::function<Status(const std::optional<Checkpoint>& latest, const Checkpoint& next)>;
+
 class Witness {
  public:
   // Creates `dir` (if needed) with the config and an empty state, refusing a
@@ -80,7 +87,8 @@ class Witness {
   // from `proof` that verifies; smaller: refused), records it durably, and
   // only then returns the note with this witness's cosignature added (any
   // earlier cosignature of this key replaced; other signatures kept).
-  Result<std::string> cosign(std::string_view signed_checkpoint, const ProofSource& proof);
+  Result<std::string> cosign(std::string_view signed_checkpoint, const ProofSource& proof,
+                             const StateCheck& check = {});
 
  private:
   struct Impl;

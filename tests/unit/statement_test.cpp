@@ -34,7 +34,7 @@ const SigningKey& other_key() {
 
 const std::string kHash = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-// The contract's fields per type, written out from the brief rather than
+// The contract's fields per type, written out from docs/format.md rather than
 // taken from the code, so that a field the code forgets or invents fails.
 struct TypeSpec {
   const char* type;
@@ -137,7 +137,7 @@ void check_accepted(const json& object) {
 
 std::string field_named(const std::string& name) { return "field \"" + name + "\""; }
 
-// Which JSON types a field may hold, from the brief.
+// Which JSON types a field may hold, from docs/format.md.
 bool type_allowed(const std::string& field, const json& value) {
   if (field == "year") return value.is_number_integer();
   if (field == "roles" || field == "via" || field == "wmi") return value.is_array();

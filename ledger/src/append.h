@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "key_in_force.h"
 #include "line_reader.h"
 #include "merkle_tree.h"
 #include "party_registry.h"
@@ -24,8 +25,7 @@ struct PreparedStatement {
   std::int64_t line = 0;
   std::optional<Statement> statement;
   Error error{ErrorKind::invalid_input, ""};  // when !statement
-  std::string checked_key;                    // vkey text the signature was checked with
-  bool signature_ok = false;
+  SignatureCheck signature;                   // against the key in force in the worker's snapshot
   Hash statement_hash{};                      // SHA-256 of what the actor signed
 };
 
@@ -34,7 +34,9 @@ PreparedStatement prepare_statement(std::int64_t line, Statement statement, cons
 
 class Appender {
  public:
-  Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings);
+  // `origin`: the log's name, which binds statements (`log`) and names the
+  // operator's keys.
+  Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings, std::string origin);
 
   // Reads the log's last entry and the tree's right edge; call once inside
   // the write transaction.
@@ -51,12 +53,14 @@ class Appender {
  private:
   Status check_authentic(PreparedStatement& item, const Statement& statement);
   Result<std::optional<ChainHead>> check_prev(const PreparedStatement& item, const Statement& statement);
-  Status check_new_party_key(const Statement& statement);
+  Status check_bound_to_log(const Statement& statement) const;
+  Status check_party_statement(const Statement& statement, std::int64_t seq);
   Status catch_up_tree();
 
   Store& store_;
   PartyRegistry& parties_;
   const LedgerSettings& settings_;
+  std::string origin_;
   std::int64_t first_seq_ = 0;
   std::int64_t next_seq_ = 0;
   std::optional<Hash> last_hash_;

@@ -1,12 +1,15 @@
 #include "audit.h"
 
+#include <algorithm>
 #include <unordered_map>
 
+#include "key_in_force.h"
 #include "ordered_pipeline.h"
 #include "party_registry.h"
 #include "checkpoint_audit.h"
 #include "tree_audit.h"
 #include "vinledger/entry.h"
+#include "vinledger/untrusted_text.h"
 
 namespace vinledger {
 namespace {
@@ -21,14 +24,8 @@ struct CheckedRow {
   std::optional<Statement> statement;
   std::string problem;       // why the entry or its statement could not be read
   Hash statement_hash{};
-  std::string checked_key;   // vkey text the signature was checked with
-  bool signature_ok = false;
+  SignatureCheck signature;  // against the key the hints said was in force
 };
-
-void check_signature(CheckedRow& checked, const VerifierKey& key) {
-  checked.checked_key = key.text();
-  checked.signature_ok = key.verify(checked.statement->signed_message, checked.statement->sig);
-}
 
 // Every key each party ever had, by the seq of the registration that set it,
 // read up front so that workers can check signatures before the sequential
@@ -39,21 +36,11 @@ class KeyHints {
  public:
   static Result<KeyHints> load(Store& store) {
     KeyHints hints;
-    auto cursor = store.scan_parties();
-    if (!cursor) return std::unexpected(cursor.error());
-    StoredEntry row;
-    for (;;) {
-      auto more = cursor->next(row);
-      if (!more) return std::unexpected(more.error());
-      if (!*more) break;
-      auto entry = parse_entry_leaf(row.leaf);
-      if (!entry) continue;
-      auto statement = statement_from_json(std::move(entry->statement));
-      if (!statement || statement->type != StatementType::kParty) continue;
-      PartyRecord record = party_record_from(*statement);
-      if (row.seq == 0) hints.operator_id_ = record.id;
-      hints.keys_[record.id].emplace_back(row.seq, std::move(record.vkey));
-    }
+    auto read = for_each_party_record(store, PartyLogReading::kLenient, [&](PartyRecord record, std::int64_t seq) {
+      hints.keys_[record.id].emplace_back(seq, std::move(record.vkey));
+      return Status{};
+    });
+    if (!read) return std::unexpected(read.error());
     return hints;
   }
 
@@ -69,17 +56,8 @@ class KeyHints {
     return key;
   }
 
-  // Every key the operator (the party registered at seq 0) ever had.
-  std::vector<PublicKeyBytes> operator_keys() const {
-    std::vector<PublicKeyBytes> keys;
-    if (auto party = keys_.find(operator_id_); party != keys_.end())
-      for (const auto& [seq, key] : party->second) keys.push_back(key.public_key());
-    return keys;
-  }
-
  private:
   std::unordered_map<std::string, std::vector<std::pair<std::int64_t, VerifierKey>>> keys_;
-  std::string operator_id_;
 };
 
 CheckedRow check_row(StoredEntry& row, const KeyHints& hints) {
@@ -89,13 +67,14 @@ CheckedRow check_row(StoredEntry& row, const KeyHints& hints) {
   if (!entry) {
     checked.problem = entry.error().message;
   } else {
-    auto statement = statement_from_json(entry->statement);
+    auto statement = statement_from_json(entry->statement, StatementSource::kRecorded);
     if (!statement) {
       checked.problem = "the statement is not valid: " + statement.error().message;
     } else {
       checked.statement_hash = sha256(statement->signed_message);
       checked.statement = std::move(*statement);
-      if (const VerifierKey* key = hints.key_for(checked.statement->actor, row.seq)) check_signature(checked, *key);
+      if (const VerifierKey* key = hints.key_for(checked.statement->actor, row.seq))
+        checked.signature = check_signature(*checked.statement, *key);
     }
     checked.entry = std::move(*entry);
   }
@@ -140,11 +119,19 @@ class Auditor {
     return AuditReport{size, root, std::move(findings_)};
   }
 
-  void report(const char* code, std::optional<std::int64_t> seq, std::optional<std::string> vin, std::string message) {
-    Finding finding{code, Severity::kCritical, std::move(vin), seq, std::move(message), {}};
-    if (seq) finding.evidence.push_back(*seq);
+  void report(const char* code, std::optional<std::int64_t> seq, std::optional<std::string> vin, std::string message,
+              std::vector<std::int64_t> evidence = {}) {
+    Finding finding{code, Severity::kCritical, std::move(vin), seq, std::move(message), std::move(evidence)};
+    if (seq && std::find(finding.evidence.begin(), finding.evidence.end(), *seq) == finding.evidence.end())
+      finding.evidence.push_back(*seq);
+    std::sort(finding.evidence.begin(), finding.evidence.end());
     findings_.push_back(std::move(finding));
   }
+
+  // Each readable statement's hash, by the first 8 bytes: 16 bytes an
+  // entry, enough to find every repeat without trusting the database's
+  // UNIQUE index (check_duplicate_statements).
+  std::vector<std::pair<std::uint64_t, std::int64_t>>& statement_prefixes() { return statement_prefixes_; }
 
  private:
   struct ChainHeadSeen {
@@ -176,6 +163,9 @@ class Auditor {
     check_signed_prev(statement, expected_vin_prev, seq, vin);
     check_columns(checked, chain, head.seq, vin);
     head = ChainHeadSeen{seq, checked.recomputed_hash};
+    std::uint64_t prefix = 0;
+    for (std::size_t i = 0; i < 8; ++i) prefix = prefix << 8 | checked.statement_hash[i];
+    statement_prefixes_.emplace_back(prefix, seq);
     check_authenticity(checked, vin);
   }
 
@@ -210,6 +200,8 @@ class Auditor {
     if (row.statement_hash != checked.statement_hash) mismatch("statement_hash");
   }
 
+  // The key-in-force rules (key_in_force.h, shared with append and
+  // verify-bundle), then what a registration changes.
   void check_authenticity(CheckedRow& checked, const std::optional<std::string>& vin) {
     const Statement& statement = *checked.statement;
     const std::int64_t seq = checked.row.seq;
@@ -220,32 +212,26 @@ class Auditor {
       operator_key_name_ = record.vkey.name();
       parties_.apply(std::move(record), seq);
     }
-
-    const RegisteredParty* party = parties_.find(statement.actor);
-    if (!party) {
-      report("UNKNOWN_KEY", seq, vin, "actor '" + statement.actor + "' has no registered key at this point of the log");
-      return;
+    const PartyVersion* in_force = parties_.find(statement.actor);
+    if (auto problem = check_key_in_force(statement, in_force, parties_.operator_id(), checked.signature)) {
+      using Kind = KeyInForceProblem::Kind;
+      switch (problem->kind) {
+        case Kind::kUnknownActor:
+        case Kind::kRevoked: report("UNKNOWN_KEY", seq, vin, problem->message); break;
+        case Kind::kWeakKey: report("WEAK_KEY", seq, vin, problem->message, {in_force->seq}); break;
+        case Kind::kNotOperator:
+        case Kind::kBadSignature: report("BAD_SIGNATURE", seq, vin, problem->message); break;
+      }
+      if (!self_registration || problem->kind != Kind::kWeakKey) return;
     }
-    if (party->record.revoked) {
-      report("UNKNOWN_KEY", seq, vin,
-             "actor '" + statement.actor + "' was revoked at seq " + std::to_string(party->seq) + ": it has no key in force");
-      return;
-    }
-    if (checked.checked_key != party->record.vkey.text()) check_signature(checked, party->record.vkey);
-    if (!checked.signature_ok) {
-      report("BAD_SIGNATURE", seq, vin,
-             "signature does not verify against the key of '" + statement.actor + "' in force (" +
-                 party->record.vkey.text() + ")");
-      return;
-    }
-    if (statement.type != StatementType::kParty || self_registration) return;
-    if (statement.actor != parties_.operator_id()) {
-      report("BAD_SIGNATURE", seq, vin,
-             "party registration signed by '" + statement.actor + "', who is not the operator");
-      return;
-    }
+    if (statement.type != StatementType::kParty) return;
     // Only an authentic registration changes whose key is in force.
-    parties_.apply(party_record_from(statement), seq);
+    PartyRecord record = party_record_from(statement);
+    if (record.vkey.weakness() && !self_registration)
+      report("WEAK_KEY", seq, std::nullopt,
+             "party '" + record.id + "' is registered with a weak key (" + escape_untrusted(record.vkey.text()) +
+                 "): " + *record.vkey.weakness() + "; whatever it signs from here on proves nothing");
+    if (!self_registration) parties_.apply(std::move(record), seq);
   }
 
   PartyRegistry parties_;
@@ -253,6 +239,7 @@ class Auditor {
   std::int64_t expected_seq_ = 0;
   std::optional<Hash> previous_hash_;
   std::unordered_map<std::string, ChainHeadSeen> chain_heads_;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> statement_prefixes_;
   std::vector<Finding> findings_;
 };
 
@@ -266,25 +253,10 @@ Status check_database_structure(Store& store, Auditor& auditor) {
   return {};
 }
 
-// Opens a checkpoint with each key the operator ever had (a checkpoint is
-// signed with the key in force when it was issued).
-Result<Checkpoint> open_with_operator_keys(std::string_view note, const std::string& origin,
-                                           const std::vector<PublicKeyBytes>& operator_keys) {
-  // A damaged origin is reported by check_settings; no checkpoint opens under it.
-  if (!is_valid_key_name(origin)) return invalid_input("the ledger's origin setting is missing or invalid");
-  Error last{ErrorKind::invalid_input, "the ledger has no operator key"};
-  for (const auto& key : operator_keys) {
-    auto opened = open_checkpoint(note, origin, VerifierKey::from_public_key(origin, key));
-    if (opened) return opened->checkpoint;
-    last = opened.error();
-  }
-  return std::unexpected(last);
-}
-
 // The checkpoints the ledger issued must be signed by its operator, agree
 // with the columns stored beside them, and (later) match the rebuilt tree.
-Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& origin, const KeyHints& hints,
-                                               Auditor& auditor) {
+Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& origin,
+                                               const std::vector<PartyVersion>& operator_keys, Auditor& auditor) {
   auto issued = store.checkpoints();
   if (!issued) return std::unexpected(issued.error());
   std::vector<ExpectedRoot> roots;
@@ -298,16 +270,17 @@ Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& 
                      label + " covers " + std::to_string(row.size) + " entries, no more than the checkpoint recorded "
                      "before it (" + std::to_string(previous_size) + "): checkpoint records were reordered or copied");
     previous_size = row.size;
-    auto opened = open_with_operator_keys(row.note, origin, hints.operator_keys());
+    auto opened = open_with_operator_keys(row.note, origin, operator_keys);
     if (!opened) {
       auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
                      label + " is not a checkpoint signed by the operator: " + opened.error().message);
       continue;
     }
-    if (static_cast<std::int64_t>(opened->size) != row.size || opened->root != row.root)
+    const Checkpoint& signed_tree = opened->checkpoint;
+    if (static_cast<std::int64_t>(signed_tree.size) != row.size || signed_tree.root != row.root)
       auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
                      label + ": the size or root stored beside it differs from its signed note");
-    roots.push_back(ExpectedRoot{label, opened->size, opened->root});
+    roots.push_back(ExpectedRoot{label, signed_tree.size, signed_tree.root});
   }
   return roots;
 }
@@ -324,6 +297,68 @@ Status check_truncation(Store& store, Auditor& auditor) {
                    "the stored tree holds " + std::to_string(stored) + " leaves but the log ends before seq " +
                        std::to_string(auditor.next_seq()) + ": entries " + std::to_string(auditor.next_seq()) +
                        " to " + std::to_string(stored - 1) + " are missing");
+  return {};
+}
+
+// What the actor signed, re-read from an entry (the rare second look when
+// two statements share their first 8 bytes): its hash, and its VIN if any.
+struct SignedStatement {
+  Hash hash{};
+  std::int64_t seq = 0;
+  std::optional<std::string> vin;
+};
+
+Result<std::optional<SignedStatement>> signed_statement_at(Store& store, std::int64_t seq) {
+  auto row = store.entry_at(seq);
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<SignedStatement>{};
+  auto entry = parse_entry_leaf((*row)->leaf);
+  if (!entry) return std::optional<SignedStatement>{};
+  auto statement = statement_from_json(std::move(entry->statement), StatementSource::kRecorded);
+  if (!statement) return std::optional<SignedStatement>{};
+  return std::optional<SignedStatement>(SignedStatement{
+      sha256(statement->signed_message), seq,
+      statement->vin.empty() ? std::nullopt : std::optional<std::string>(statement->vin)});
+}
+
+// A signed statement counts once: append refuses a replay by its hash, and
+// the schema's UNIQUE index backs that up. An insider who drops the index
+// and appends a consistently chained copy of an earlier statement (one that
+// vouches for no prev, say) still leaves two entries with the same signed
+// bytes, and this finds them from the entries alone.
+Status check_duplicate_statements(Store& store, Auditor& auditor) {
+  auto& prefixes = auditor.statement_prefixes();
+  std::sort(prefixes.begin(), prefixes.end());
+  for (std::size_t i = 0; i < prefixes.size();) {
+    std::size_t end = i + 1;
+    while (end < prefixes.size() && prefixes[end].first == prefixes[i].first) ++end;
+    if (end - i > 1) {
+      std::vector<SignedStatement> group;
+      for (std::size_t k = i; k < end; ++k) {
+        auto statement = signed_statement_at(store, prefixes[k].second);
+        if (!statement) return std::unexpected(statement.error());
+        if (*statement) group.push_back(std::move(**statement));
+      }
+      // By hash, then seq: each run of one hash starts with its first entry.
+      std::sort(group.begin(), group.end(), [](const SignedStatement& a, const SignedStatement& b) {
+        return a.hash != b.hash ? a.hash < b.hash : a.seq < b.seq;
+      });
+      for (std::size_t k = 1, first = 0; k < group.size(); ++k) {
+        if (group[k].hash != group[first].hash) {
+          first = k;
+          continue;
+        }
+        auditor.report("DUPLICATE_STATEMENT", group[k].seq, group[k].vin,
+                       "the statement recorded at seq " + std::to_string(group[first].seq) +
+                           " is recorded again at seq " + std::to_string(group[k].seq) +
+                           ": a signed statement counts once, so this copy is a replay",
+                       {group[first].seq});
+      }
+    }
+    i = end;
+  }
+  prefixes.clear();
+  prefixes.shrink_to_fit();
   return {};
 }
 
@@ -360,14 +395,16 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
   if (!cursor) return std::unexpected(cursor.error());
   auto hints = KeyHints::load(store);
   if (!hints) return std::unexpected(hints.error());
+  auto operator_keys = operator_registrations(store);
+  if (!operator_keys) return std::unexpected(operator_keys.error());
   Auditor auditor;
-  auto expected = issued_roots(store, origin, *hints, auditor);
+  auto expected = issued_roots(store, origin, *operator_keys, auditor);
   if (!expected) return std::unexpected(expected.error());
   for (const auto& kept : external) {
-    auto opened = open_with_operator_keys(kept.note, origin, hints->operator_keys());
+    auto opened = open_with_operator_keys(kept.note, origin, *operator_keys);
     if (!opened)
       return invalid_input("checkpoint " + kept.source + " is not a checkpoint of this log: " + opened.error().message);
-    expected->push_back(ExpectedRoot{"checkpoint " + kept.source, opened->size, opened->root});
+    expected->push_back(ExpectedRoot{"checkpoint " + kept.source, opened->checkpoint.size, opened->checkpoint.root});
   }
   CheckpointAuditor checkpoints(std::move(*expected), [&](const char* code, std::optional<std::int64_t> seq,
                                                           std::string message) {
@@ -393,6 +430,7 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
   if (auto ok = tree.finish(); !ok) return std::unexpected(ok.error());
   checkpoints.finish(tree.tree());
   if (auto ok = check_truncation(store, auditor); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_duplicate_statements(store, auditor); !ok) return std::unexpected(ok.error());
   if (auto ok = check_settings(store, auditor); !ok) return std::unexpected(ok.error());
   if (auto ok = check_database_structure(store, auditor); !ok) return std::unexpected(ok.error());
   return auditor.finish(count, tree.root());

@@ -51,7 +51,7 @@ bool finding_order(const Finding& a, const Finding& b) {
 }  // namespace
 
 Result<VehicleEvent> vehicle_event_from(std::int64_t seq, std::string recorded, nlohmann::json statement) {
-  auto checked = statement_from_json(std::move(statement));
+  auto checked = statement_from_json(std::move(statement), StatementSource::kRecorded);
   if (!checked) return std::unexpected(checked.error());
   if (checked->type == StatementType::kParty)
     return invalid_input("entry " + std::to_string(seq) + " is a party registration, not a vehicle event");
@@ -60,7 +60,8 @@ Result<VehicleEvent> vehicle_event_from(std::int64_t seq, std::string recorded, 
 
 void PartyHistory::add(PartyRecord record, std::int64_t seq) {
   auto& versions = parties_[record.id];
-  versions.push_back(PartyVersion{std::move(record), seq});
+  const std::int64_t first_seq = versions.empty() ? seq : versions.front().first_seq;
+  versions.push_back(PartyVersion{std::move(record), seq, first_seq});
 }
 
 const PartyVersion* PartyHistory::as_of(std::string_view id, std::int64_t seq) const {

@@ -1,6 +1,7 @@
 // Ledger's checkpoints: the signed tree heads it issues and records.
 #include "ledger_impl.h"
 #include "merkle_tree.h"
+#include "vinledger/key_endorsement.h"
 #include "vinledger/ledger.h"
 #include "vinledger/timestamp.h"
 
@@ -17,9 +18,33 @@ Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row) {
 namespace {
 
 Result<PublicKeyBytes> operator_public_key(const PartyRegistry& parties) {
-  const RegisteredParty* party = parties.find(parties.operator_id());
+  const PartyVersion* party = parties.find(parties.operator_id());
   if (!party) return storage_error("the ledger has no operator registration at seq 0; run `vinledger audit`");
   return party->record.vkey.public_key();
+}
+
+// The chain of endorsements from the operator's first key to the key in
+// force, as checkpoint extension lines (key_endorsement.h). A rotation the
+// ledger recorded without an endorsement (before they existed) breaks the
+// chain: it then starts after that rotation, and holders of keys before it
+// need the newer key.
+Result<std::vector<std::string>> endorsement_lines(Store& store, const std::string& origin) {
+  auto registrations = operator_registrations(store);
+  if (!registrations) return std::unexpected(registrations.error());
+  std::vector<std::string> lines;
+  for (std::size_t i = 1; i < registrations->size(); ++i) {
+    const PartyRecord& previous = (*registrations)[i - 1].record;
+    const PartyRecord& record = (*registrations)[i].record;
+    if (record.vkey.public_key() == previous.vkey.public_key()) continue;  // the same key, re-registered
+    if (!record.endorsement) {
+      lines.clear();
+      continue;
+    }
+    lines.push_back(KeyEndorsement{VerifierKey::from_public_key(origin, previous.vkey.public_key()), record.vkey,
+                                   *record.endorsement}
+                        .line());
+  }
+  return lines;
 }
 
 }  // namespace
@@ -56,7 +81,9 @@ Result<IssuedCheckpoint> Ledger::checkpoint(const SigningKey& operator_key) {
     TiledMerkleTree tree(store, static_cast<std::uint64_t>(*size));
     auto root = tree.root();
     if (!root) return std::unexpected(root.error());
-    Checkpoint checkpoint{impl_->origin, static_cast<std::uint64_t>(*size), *root, {}};
+    auto endorsements = endorsement_lines(store, impl_->origin);
+    if (!endorsements) return std::unexpected(endorsements.error());
+    Checkpoint checkpoint{impl_->origin, static_cast<std::uint64_t>(*size), *root, std::move(*endorsements)};
     auto note = sign_checkpoint(checkpoint, operator_key, impl_->origin);
     if (!note) return std::unexpected(note.error());
     StoredCheckpoint row{0, *size, *root, format_timestamp(impl_->settings.clock()), *note};

@@ -56,6 +56,7 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
   auto log_key = this->log_key();
   if (!log_key) return std::unexpected(log_key.error());
   bool issued_now = false;
+  bool signed_with_earlier_key = false;
   // At most twice: the second time a checkpoint covering the VIN exists.
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (auto ok = store.begin_read(); !ok) return std::unexpected(ok.error());
@@ -68,6 +69,13 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
       auto latest = store.latest_checkpoint();
       if (!latest) return std::unexpected(latest.error());
       if (!*latest || (*latest)->size <= last_seq) return std::optional<ProvedBundle>{};
+      // A bundle names the key that signed its checkpoint, and a checkpoint
+      // signed before the operator's last rotation carries no endorsement of
+      // the key in force: a fresh one, signed with it, carries them all.
+      if (!open_checkpoint((*latest)->note, impl_->origin, *log_key)) {
+        signed_with_earlier_key = true;
+        return std::optional<ProvedBundle>{};
+      }
 
       std::set<std::string> ids{impl_->parties.operator_id()};
       for (const auto& row : vin_rows) {
@@ -115,6 +123,10 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
     store.rollback();  // ends the read snapshot
     if (!built) return std::unexpected(built.error());
     if (*built) return std::move(**built);
+    if (!operator_key && signed_with_earlier_key)
+      return invalid_input("the latest checkpoint was signed with an earlier operator key, so a bundle against it "
+                           "could not name the log's key in force; prove needs the operator's key in force to issue "
+                           "one (--operator-key FILE)");
     if (!operator_key)
       return invalid_input("no checkpoint covers entry " + std::to_string(last_seq) + " (the last of VIN " +
                            std::string(vin) +

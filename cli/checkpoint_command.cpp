@@ -1,9 +1,12 @@
-// vinledger checkpoint [--operator-key FILE] [--cosigned FILE ...] [--list]
+// vinledger checkpoint [--operator-key FILE] [--cosigned FILE ... --witness VKEY ...] [--tiles-dir DIR] [--list]
 #include <iostream>
+#include <variant>
 
 #include "command.h"
 #include "parse_options.h"
 #include "vinledger/tiles_dir.h"
+#include "vinledger/untrusted_text.h"
+#include "vinledger/vkey.h"
 #include "vinledger/witness.h"
 
 namespace vinledger::cli {
@@ -44,9 +47,9 @@ int run_checkpoint(Context& context) {
       ("operator-key", "the operator's private key file (default: beside the database)", cxxopts::value<std::string>())
       ("cosigned", "merge the cosignatures of this copy of the checkpoint, as `witness cosign` printed it (repeatable)",
        cxxopts::value<std::vector<std::string>>())
-      ("witness", "store in the ledger the cosignatures (from --cosigned) of this witness, after verifying them, "
-                  "so that `prove` and the service hand them out (cosigner vkey; repeatable)",
-       cxxopts::value<std::vector<std::string>>())
+      ("witness", "a witness's cosigner key: only cosignatures by these keys are merged, and they are stored in "
+                  "the ledger after verifying them, so that `prove` and the service hand them out (repeatable; "
+                  "needed with --cosigned)", cxxopts::value<std::vector<std::string>>())
       ("tiles-dir", "also publish the checkpoint and the log's C2SP tlog-tiles (tiles, entry bundles) in this "
                     "directory, for any static web server to serve", cxxopts::value<std::string>())
       ("list", "list every checkpoint the ledger issued instead");
@@ -55,8 +58,19 @@ int run_checkpoint(Context& context) {
   const auto& args = *parsed.result;
 
   // Every input is read before anything is written.
-  if (args.count("witness") && !args.count("cosigned"))
-    return fail_usage(context, "--witness names whose cosignatures to store from --cosigned copies");
+  std::vector<TrustedKey> witnesses;
+  std::vector<CosignerKey> cosigners;  // the witnesses whose cosignatures the ledger stores
+  if (args.count("witness"))
+    for (const auto& text : args["witness"].as<std::vector<std::string>>()) {
+      auto witness = parse_trusted_key(text);
+      if (!witness) return fail_usage(context, "--witness " + quote_untrusted(text) + ": " + witness.error().message);
+      if (const auto* cosigner = std::get_if<CosignerKey>(&*witness)) cosigners.push_back(*cosigner);
+      witnesses.push_back(std::move(*witness));
+    }
+  if (args.count("cosigned") && witnesses.empty())
+    return fail_usage(context, "--cosigned needs the witnesses' keys (--witness VKEY): only their cosignatures are merged");
+  if (!witnesses.empty() && !args.count("cosigned"))
+    return fail_usage(context, "--witness names whose cosignatures to merge and store from --cosigned copies");
   std::vector<std::string> files, copies;
   if (args.count("cosigned")) files = args["cosigned"].as<std::vector<std::string>>();
   for (const auto& file : files) {
@@ -64,13 +78,6 @@ int run_checkpoint(Context& context) {
     if (!copy) return fail(copy.error());
     copies.push_back(std::move(*copy));
   }
-  std::vector<CosignerKey> witnesses;
-  if (args.count("witness"))
-    for (const auto& text : args["witness"].as<std::vector<std::string>>()) {
-      auto witness = CosignerKey::parse(text);
-      if (!witness) return fail(Error{ErrorKind::invalid_input, "--witness " + text + ": " + witness.error().message});
-      witnesses.push_back(std::move(*witness));
-    }
 
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
@@ -83,21 +90,35 @@ int run_checkpoint(Context& context) {
   if (!issued) return fail(issued.error());
   auto log_key = ledger->log_key();
   if (!log_key) return fail(log_key.error());
-  if (args.count("witness")) {
-    // Stored only with the witness's key, so that it can be verified.
-    auto merged = merge_cosignatures(issued->note, copies, files, *log_key);
+  nlohmann::json merged_json = nlohmann::json::array(), skipped_json = nlohmann::json::array();
+  if (!copies.empty()) {
+    // Only the configured witnesses' cosignatures are taken; a junk copy is
+    // skipped and named, never blocking the honest ones.
+    auto merged = merge_cosignatures(issued->note, copies, files, *log_key, witnesses);
     if (!merged) return fail(merged.error());
-    auto stored = ledger->add_cosignatures(*merged, witnesses);
-    if (!stored) return fail(stored.error());
-    if (!context.json) std::cerr << "vinledger: stored " << *stored << " new cosignature(s)\n";
+    for (const auto& skipped : merged->skipped) {
+      std::cerr << "vinledger: skipped " << escape_untrusted(skipped.source) << ": " << escape_untrusted(skipped.reason)
+                << "\n";
+      skipped_json.push_back({{"file", escape_untrusted(skipped.source)}, {"reason", escape_untrusted(skipped.reason)}});
+    }
+    for (const auto& name : merged->witnesses) merged_json.push_back(escape_untrusted(name));
+    // Stored only with the witness's key, so that it can be verified again.
+    if (!cosigners.empty()) {
+      auto stored = ledger->add_cosignatures(merged->note, cosigners);
+      if (!stored) return fail(stored.error());
+      if (!context.json) std::cerr << "vinledger: stored " << *stored << " new cosignature(s)\n";
+    }
   }
   // What the log hands out: the note with every cosignature it holds, and
-  // those of the copies given (printed, not stored, without --witness).
+  // those of the copies given.
   auto handed_out = ledger->cosigned_note(*issued);
   if (!handed_out) return fail(handed_out.error());
-  auto merged = merge_cosignatures(*handed_out, copies, files, *log_key);
-  if (!merged) return fail(merged.error());
-  issued->note = std::move(*merged);
+  issued->note = std::move(*handed_out);
+  if (!copies.empty()) {
+    auto merged = merge_cosignatures(issued->note, copies, files, *log_key, witnesses);
+    if (!merged) return fail(merged.error());
+    issued->note = std::move(merged->note);
+  }
   if (args.count("tiles-dir")) {
     auto published = publish_tiles(*ledger, args["tiles-dir"].as<std::string>(), issued->note);
     if (!published) return fail(published.error());
@@ -105,10 +126,16 @@ int run_checkpoint(Context& context) {
       std::cerr << "vinledger: published the checkpoint of size " << published->new_size << " in "
                 << args["tiles-dir"].as<std::string>() << " (" << published->files_written << " new files)\n";
   }
-  if (context.json)
-    print_json(checkpoint_json(*issued));
-  else
+  if (context.json) {
+    nlohmann::json document = checkpoint_json(*issued);
+    if (args.count("cosigned")) {
+      document["cosigned_by"] = merged_json;
+      document["skipped"] = skipped_json;
+    }
+    print_json(document);
+  } else {
     std::cout << issued->note;
+  }
   return kExitOk;
 }
 

@@ -10,18 +10,22 @@
 #include <iostream>
 #include <iterator>
 
+#include "vinledger/untrusted_text.h"
+
 namespace vinledger::cli {
 
 int fail(const Error& error) {
   std::string message = error.message;
   std::replace(message.begin(), message.end(), '\n', ' ');  // one line, always
-  std::cerr << "vinledger: " << message << "\n";
+  // Messages quote untrusted values escaped already; escaping the whole line
+  // again is the last guard, and changes nothing in a safe message.
+  std::cerr << "vinledger: " << escape_untrusted(message) << "\n";
   return exit_code_for(error.kind);
 }
 
 int fail_usage(const Context& context, const std::string& message) {
-  std::cerr << "vinledger " << context.command << ": " << message << " (see `vinledger " << context.command
-            << " --help`)\n";
+  std::cerr << "vinledger " << escape_untrusted(context.command) << ": " << escape_untrusted(message)
+            << " (see `vinledger " << escape_untrusted(context.command) << " --help`)\n";
   return kExitBadInput;
 }
 
@@ -52,15 +56,23 @@ void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
   for (const Finding* finding : sorted) {
     std::string severity(to_string(finding->severity));
     std::transform(severity.begin(), severity.end(), severity.begin(), ::toupper);
+    // A finding's message may quote stored text: escaped, like every cell.
     out << severity << " " << finding->code;
     if (finding->seq) out << " seq " << *finding->seq;
-    if (finding->vin) out << " VIN " << *finding->vin;
-    out << ": " << finding->message << "\n";
+    if (finding->vin) out << " VIN " << escape_untrusted(*finding->vin);
+    out << ": " << escape_untrusted(finding->message) << "\n";
   }
 }
 
 void print_table(std::ostream& out, const std::vector<std::string>& headers,
-                 const std::vector<std::vector<std::string>>& rows) {
+                 const std::vector<std::vector<std::string>>& raw_rows) {
+  // Cells hold stored text (names, documents, keys): escaped before anything
+  // is measured or printed, so no cell can break a line or reorder a row.
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& raw : raw_rows) {
+    std::vector<std::string>& row = rows.emplace_back();
+    for (const auto& cell : raw) row.push_back(escape_untrusted(cell));
+  }
   std::vector<std::size_t> widths(headers.size());
   for (std::size_t i = 0; i < headers.size(); ++i) widths[i] = headers[i].size();
   for (const auto& row : rows)

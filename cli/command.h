@@ -55,10 +55,11 @@ std::filesystem::path default_operator_key_path(const std::filesystem::path& db)
 // --fail-on: the severity at or above which findings make the exit code 1.
 std::optional<Severity> parse_fail_on(const std::string& text);
 
-// Prints findings for people: one line each, worst first.
+// Prints findings for people: one line each, worst first, messages escaped.
 void print_findings(std::ostream& out, const std::vector<Finding>& findings);
 
-// Prints rows under headers in aligned columns (for people, not parsers).
+// Prints rows under headers in aligned columns (for people, not parsers),
+// every cell escaped with escape_untrusted (vinledger/untrusted_text.h).
 void print_table(std::ostream& out, const std::vector<std::string>& headers,
                  const std::vector<std::vector<std::string>>& rows);
 

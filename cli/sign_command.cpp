@@ -12,6 +12,7 @@
 #include "command.h"
 #include "parse_options.h"
 #include "vinledger/canonical_json.h"
+#include "vinledger/key_endorsement.h"
 #include "vinledger/keys.h"
 #include "vinledger/timestamp.h"
 
@@ -25,7 +26,8 @@ struct SignSettings {
   bool unregistered = false;
 };
 
-// Fills `time` and (with --link) `prev`, then signs. `linked` holds the
+// Fills `time`, (with --link) `prev` and `log`, and an operator's key
+// endorsement, then signs. `linked` holds the
 // chains that already got a prev from this input: a later statement of the
 // same chain cannot know its predecessor's hash before it is appended.
 Result<std::string> sign_line(const std::string& text, const SignSettings& settings, std::set<std::string>& linked) {
@@ -42,6 +44,9 @@ Result<std::string> sign_line(const std::string& text, const SignSettings& setti
       (*object)["prev"] = *head ? nlohmann::json(to_hex(**head)) : nlohmann::json(nullptr);
     }
   }
+  // With --link the ledger is known: the statement is bound to it (`log`).
+  if (settings.ledger && !object->contains("log")) (*object)["log"] = settings.ledger->origin();
+  add_key_endorsement(*object, *settings.key);
   auto statement = sign_statement(std::move(*object), *settings.key);
   if (!statement) return std::unexpected(statement.error());
   return statement->canonical;
@@ -56,7 +61,7 @@ int run_sign(Context& context) {
   options.positional_help("FILE|-");
   options.add_options()
       ("key", "the signing party's private key file", cxxopts::value<std::string>())
-      ("link", "set prev of each chain's first statement to its head in the ledger (--db)")
+      ("link", "set prev of each chain's first statement to its head in the ledger (--db), and log to its origin")
       ("unregistered", "allow from/to/consignee ids that are not registered parties")
       ("file", "unsigned statements, or - for standard input", cxxopts::value<std::string>());
   options.parse_positional({"file"});

@@ -20,7 +20,7 @@ std::string vehicle_origin_text(const ReferenceData& reference, const std::strin
 
 }  // namespace
 
-void print_vehicle_report(const VehicleReport& report, const ReferenceData& reference) {
+void print_vehicle_report(const VehicleReport& report, const ReferenceData& reference, const Verdict* verdict) {
   std::cout << "VIN " << report.vin << ": " << vehicle_origin_text(reference, report.vin) << "\n"
             << report.entries << " entries, " << report.findings.size() << " finding(s)\n";
   for (const auto& withdrawal : report.withdrawn) {
@@ -29,7 +29,7 @@ void print_vehicle_report(const VehicleReport& report, const ReferenceData& refe
     std::cout << " (" << withdrawal.reason << ")\n";
   }
   print_findings(std::cout, report.findings);
-  std::cout << "Verdict: " << verdict_for(report.findings).words << "\n";
+  std::cout << "Verdict: " << (verdict ? verdict->words : verdict_for(report.findings).words) << "\n";
 }
 
 nlohmann::json vehicle_report_json(const VehicleReport& report) {

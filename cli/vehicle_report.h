@@ -9,8 +9,10 @@
 
 namespace vinledger::cli {
 
-// For people: the vehicle, its findings worst first, the verdict.
-void print_vehicle_report(const VehicleReport& report, const ReferenceData& reference);
+// For people: the vehicle, its findings worst first, the verdict
+// (verdict_for's unless another is given).
+void print_vehicle_report(const VehicleReport& report, const ReferenceData& reference,
+                          const Verdict* verdict = nullptr);
 
 // The --json document: {"vin", "findings"}.
 nlohmann::json vehicle_report_json(const VehicleReport& report);

@@ -9,6 +9,7 @@
 #include "vehicle_report.h"
 #include "verification_options.h"
 #include "vinledger/bundle.h"
+#include "vinledger/untrusted_text.h"
 
 namespace vinledger::cli {
 namespace {
@@ -19,13 +20,22 @@ nlohmann::json checkpoint_json(const Checkpoint& checkpoint) {
 
 // Integrity failures are a verification result (exit 1), malformed files
 // bad input (exit 2); both name the item and why.
+// What the file holds is the bundle author's: the refusal's text is escaped
+// (untrusted_text.h) before it reaches a terminal.
 int refuse(const Context& context, const std::string& file, const BundleFailure& failure) {
   const bool integrity = failure.kind == BundleFailure::Kind::integrity;
   if (context.json && integrity)
-    print_json({{"file", file}, {"valid", false}, {"item", failure.item}, {"reason", failure.reason}});
-  std::cerr << "vinledger: bundle " << file << (integrity ? " refused: " : " is not a bundle: ") << failure.message()
-            << "\n";
+    print_json({{"file", escape_untrusted(file)},
+                {"valid", false},
+                {"item", escape_untrusted(failure.item)},
+                {"reason", escape_untrusted(failure.reason)}});
+  std::cerr << "vinledger: bundle " << escape_untrusted(file) << (integrity ? " refused: " : " is not a bundle: ")
+            << escape_untrusted(failure.message()) << "\n";
   return integrity ? kExitFindings : kExitBadInput;
+}
+
+nlohmann::json extent_json(const EvidenceExtent& extent) {
+  return {{"through_seq", extent.through_seq}, {"checkpoint_size", extent.checkpoint_size}, {"complete", extent.complete()}};
 }
 
 }  // namespace
@@ -57,7 +67,7 @@ int run_verify_bundle(Context& context) {
   if (args.count("witness")) {
     for (const auto& text : args["witness"].as<std::vector<std::string>>()) {
       auto witness = parse_trusted_key(text);
-      if (!witness) return fail_usage(context, "--witness " + text + ": " + witness.error().message);
+      if (!witness) return fail_usage(context, "--witness " + quote_untrusted(text) + ": " + witness.error().message);
       trust.witnesses.push_back(std::move(*witness));
     }
   }
@@ -92,27 +102,34 @@ int run_verify_bundle(Context& context) {
                   {"complete", true},
                   {"checkpoint", checkpoint_json(checkpoint)}});
     else
-      std::cout << "Bundle " << *file << ": no entry for VIN " << verified->vin << " in this ledger at size "
-                << checkpoint.size << " (" << checkpoint.origin << ", root " << to_hex(checkpoint.root)
-                << "), as its VIN index proves\n";
+      std::cout << "Bundle " << escape_untrusted(*file) << ": no entry for VIN " << verified->vin
+                << " in this ledger at size " << checkpoint.size << " (" << escape_untrusted(checkpoint.origin)
+                << ", root " << to_hex(checkpoint.root) << "), as its VIN index proves\n";
     return kExitOk;
   }
   VehicleReport report{verified->vin, static_cast<std::int64_t>(verified->events.size()), {}, {}};
   report.findings = verify_vehicle(verified->vin, verified->events, verified->parties, settings.reference, settings.verify);
   report.withdrawn = withdrawals(verified->events, verified->parties.operator_id());
+  // Witness names come from the checkpoint's signature lines: shown escaped.
   nlohmann::json witnesses = nlohmann::json::array();
-  for (const auto& cosignature : verified->checkpoint.cosignatures) witnesses.push_back(cosignature.name);
+  for (const auto& cosignature : verified->checkpoint.cosignatures) witnesses.push_back(escape_untrusted(cosignature.name));
   const bool complete = verified->completeness == VerifiedBundle::Completeness::kComplete;
+  const Verdict verdict = bundle_verdict(report.findings, verified->extent);
   if (context.json) {
     nlohmann::json document = vehicle_report_json(report);
     document["checkpoint"] = checkpoint_json(checkpoint);
     document["witnesses"] = witnesses;
     document["complete"] = complete;
+    document["evidence"] = extent_json(verified->extent);
     print_json(document);
   } else {
-    std::cout << "Bundle " << *file << ": " << verified->events.size() << " entries and " << verified->party_entries
-              << " party entries proved against the checkpoint of " << checkpoint.origin << " at size "
-              << checkpoint.size << " (root " << to_hex(checkpoint.root) << ")";
+    std::cout << "Bundle " << escape_untrusted(*file) << ": " << verified->events.size() << " entries and "
+              << verified->party_entries << " party entries proved against the checkpoint of "
+              << escape_untrusted(checkpoint.origin) << " at size " << checkpoint.size << " (root "
+              << to_hex(checkpoint.root) << ")";
+    if (verified->checkpoint.log_key != trust.log_key.text())
+      std::cout << ", signed by the log's later key " << verified->checkpoint.log_key << ", which "
+                << trust.log_key.text() << " endorses";
     if (!witnesses.empty()) {
       std::cout << ", cosigned by";
       for (const auto& name : witnesses) std::cout << " " << name.get<std::string>();
@@ -126,7 +143,7 @@ int run_verify_bundle(Context& context) {
                 << verified->vin << " up to seq " << verified->events.back().seq
                 << ", and entries recorded after it (up to the checkpoint's size " << checkpoint.size
                 << ") cannot be excluded\n";
-    print_vehicle_report(report, settings.reference);
+    print_vehicle_report(report, settings.reference, &verdict);
   }
   return any_at_or_above(report.findings, settings.fail_on) ? kExitFindings : kExitOk;
 }

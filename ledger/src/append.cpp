@@ -2,6 +2,8 @@
 
 #include "corrections.h"
 #include "ordered_pipeline.h"
+#include "vinledger/key_endorsement.h"
+#include "vinledger/untrusted_text.h"
 #include "vinledger/entry.h"
 #include "vinledger/tlog_tiles.h"
 #include "vinledger/timestamp.h"
@@ -14,12 +16,6 @@ namespace {
 constexpr std::size_t kBatchLines = 256;
 
 std::string short_hex(const Hash& hash) { return to_hex(hash).substr(0, 16) + "..."; }
-
-void check_signature(PreparedStatement& item, const RegisteredParty& party) {
-  const Statement& statement = *item.statement;
-  item.checked_key = party.record.vkey.text();
-  item.signature_ok = party.record.vkey.verify(statement.signed_message, statement.sig);
-}
 
 std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
 
@@ -36,7 +32,8 @@ PreparedStatement prepare_statement(std::int64_t line, Statement statement, cons
   }
   item.identity = std::move(*identity);
   item.statement = std::move(statement);
-  if (auto party = parties->find(item.statement->actor); party != parties->end()) check_signature(item, party->second);
+  if (auto party = parties->find(item.statement->actor); party != parties->end())
+    item.signature = check_signature(*item.statement, party->second.record.vkey);
   return item;
 }
 
@@ -51,8 +48,9 @@ PreparedStatement prepare_statement(std::int64_t line, std::string_view text, co
   return prepare_statement(line, std::move(*statement), parties);
 }
 
-Appender::Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings, AppendOptions options)
-    : store_(store), parties_(parties), settings_(settings), options_(options) {}
+Appender::Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings, std::string origin,
+                   AppendOptions options)
+    : store_(store), parties_(parties), settings_(settings), origin_(std::move(origin)), options_(options) {}
 
 Status Appender::start() {
   auto last = store_.last_entry();
@@ -108,27 +106,27 @@ Status Appender::check_authentic(PreparedStatement& item, const Statement& state
     return invalid_input("statement time " + statement.object["time"].get<std::string>() + " is in the future (log time " +
                          format_timestamp(now) + ", allowed skew " + std::to_string(settings_.max_clock_skew_seconds) +
                          " s)");
-  const RegisteredParty* party = parties_.find(statement.actor);
-  if (!party) return invalid_input("unknown actor " + in_quotes(statement.actor) + " (not a registered party)");
-  if (party->record.revoked)
-    return invalid_input("actor " + in_quotes(statement.actor) + " was revoked at seq " + std::to_string(party->seq) +
-                         "; its statements are no longer accepted");
-  if (statement.type == StatementType::kParty) {
-    if (statement.actor != parties_.operator_id())
-      return invalid_input("a party statement must be signed by the operator " + in_quotes(parties_.operator_id()) +
-                           ", not " + in_quotes(statement.actor));
-    if (statement.object["id"] == parties_.operator_id() && statement.object.contains("revoked"))
-      return invalid_input("the operator " + in_quotes(parties_.operator_id()) +
-                           " cannot be revoked: it signs every registration");
-  }
   // The worker may have checked against an older snapshot of the registry
   // (a rotation earlier in the same batch); the key in force now decides.
-  if (item.checked_key != party->record.vkey.text()) check_signature(item, *party);
-  if (!item.signature_ok)
-    return invalid_input("signature does not verify against the key of " + in_quotes(statement.actor) + " in force (" +
-                         party->record.vkey.text() + ")");
+  if (auto problem = check_key_in_force(statement, parties_.find(statement.actor), parties_.operator_id(), item.signature))
+    return invalid_input(problem->message);
+  if (statement.type == StatementType::kParty && statement.object["id"] == parties_.operator_id() &&
+      statement.object.contains("revoked"))
+    return invalid_input("the operator " + in_quotes(parties_.operator_id()) +
+                         " cannot be revoked: it signs every registration");
   return {};
 }
+
+// A statement that names a log (`log`) is for that log only: the same signed
+// bytes cannot be replayed into another ledger where its actor has the same
+// key.
+Status Appender::check_bound_to_log(const Statement& statement) const {
+  auto log = statement.object.find("log");
+  if (log == statement.object.end() || *log == origin_) return {};
+  return invalid_input("the statement is for the log " + quote_untrusted(log->get_ref<const std::string&>()) +
+                       ", not this one (" + quote_untrusted(origin_) + ")");
+}
+
 
 // A replay or a duplicate would also fail the prev check (its prev is an
 // older head); name the real problem first.
@@ -202,15 +200,44 @@ Result<std::optional<ChainHead>> Appender::check_prev(const Statement& statement
   return head;
 }
 
-// One key, one party: a key registered to two parties would let either sign
-// as the other (the operator, say, as a dealer). Compared by public key: the
-// same key under another name is still the same key.
-Status Appender::check_new_party_key(const Statement& statement) {
+// The rules of the party log that only new registrations must meet:
+//  - one key, one party: a key registered to two parties would let either
+//    sign as the other (the operator, say, as a dealer); compared by public
+//    key, the same key under another name is still the same key;
+//  - the log's name is the operator's alone: the operator's key is named by
+//    the origin (it signs checkpoints under it), no other party's may be;
+//  - the operator moves to a new key only with an endorsement signed by the
+//    key in force (key_endorsement.h), which checkpoints then carry.
+Status Appender::check_party_statement(const Statement& statement, std::int64_t seq) {
   const auto& id = statement.object["id"].get_ref<const std::string&>();
   const PartyRecord record = party_record_from(statement);
   for (const auto& [other_id, other] : *parties_.snapshot())
     if (other_id != id && other.record.vkey.public_key() == record.vkey.public_key())
       return invalid_input("vkey is already the key of party " + in_quotes(other_id));
+  const bool is_operator = seq == 0 || id == parties_.operator_id();
+  if (!is_operator && record.vkey.name() == origin_)
+    return invalid_input("vkey is named " + quote_untrusted(origin_) +
+                         ", the log's origin: only the log's own key (the operator's) may carry that name");
+  if (is_operator && record.vkey.name() != origin_)
+    return invalid_input("the operator's vkey must be named after the log's origin " + quote_untrusted(origin_) +
+                         ", not " + quote_untrusted(record.vkey.name()) + ": it signs the log's checkpoints");
+  const PartyVersion* current = is_operator && seq > 0 ? parties_.find(id) : nullptr;
+  const bool new_operator_key = current != nullptr && current->record.vkey.public_key() != record.vkey.public_key();
+  if (!new_operator_key) {
+    if (record.endorsement)
+      return invalid_input("field \"endorsement\" belongs only to a registration that gives the operator a new key");
+    return {};
+  }
+  if (!record.endorsement)
+    return invalid_input("a new operator key needs an \"endorsement\": the signature of the key in force (" +
+                         current->record.vkey.text() + ") over the key endorsement message (docs/format.md)");
+  // The old key as the log knew it: named by the origin, whatever name an
+  // older ledger registered it under.
+  const KeyEndorsement endorsed{VerifierKey::from_public_key(origin_, current->record.vkey.public_key()), record.vkey,
+                                *record.endorsement};
+  if (!endorsed.verify(origin_))
+    return invalid_input("field \"endorsement\" is not the signature of the operator's key in force (" +
+                         current->record.vkey.text() + ") over the endorsement of " + record.vkey.text());
   return {};
 }
 
@@ -221,12 +248,14 @@ Result<bool> Appender::add(PreparedStatement& item) {
     // The first entry is the operator registering itself: nobody else exists yet.
     if (statement.type != StatementType::kParty || statement.actor != statement.object["id"].get<std::string>())
       return invalid_input("the first entry must be the operator's self-registration");
+    if (auto ok = check_party_statement(statement, 0); !ok) return std::unexpected(ok.error());
     parties_.apply(party_record_from(statement), 0);
   }
   if (auto ok = check_authentic(item, statement); !ok) return std::unexpected(ok.error());
   if (auto ok = check_new_statement(statement); !ok) return std::unexpected(ok.error());
-  if (statement.type == StatementType::kParty)
-    if (auto ok = check_new_party_key(statement); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_bound_to_log(statement); !ok) return std::unexpected(ok.error());
+  if (statement.type == StatementType::kParty && next_seq_ > 0)
+    if (auto ok = check_party_statement(statement, next_seq_); !ok) return std::unexpected(ok.error());
   auto recorded = already_recorded(item, statement);
   if (!recorded) return std::unexpected(recorded.error());
   if (*recorded) {

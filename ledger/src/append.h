@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "index_update.h"
+#include "key_in_force.h"
 #include "line_reader.h"
 #include "merkle_tree.h"
 #include "party_registry.h"
@@ -26,8 +27,7 @@ struct PreparedStatement {
   std::int64_t line = 0;
   std::optional<Statement> statement;
   Error error{ErrorKind::invalid_input, ""};  // when !statement
-  std::string checked_key;                    // vkey text the signature was checked with
-  bool signature_ok = false;
+  SignatureCheck signature;                   // against the key in force in the worker's snapshot
   Hash statement_hash{};                      // SHA-256 of what the actor signed
   EventIdentity identity;                     // of the business event it asserts
 };
@@ -37,7 +37,10 @@ PreparedStatement prepare_statement(std::int64_t line, Statement statement, cons
 
 class Appender {
  public:
-  Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings, AppendOptions options = {});
+  // `origin`: the log's name, which binds statements (`log`) and names the
+  // operator's keys.
+  Appender(Store& store, PartyRegistry& parties, const LedgerSettings& settings, std::string origin,
+           AppendOptions options = {});
 
   // Reads the log's last entry and the tree's right edge; call once inside
   // the write transaction.
@@ -70,13 +73,15 @@ class Appender {
   // The seq of the entry a void withdraws, after the rules of corrections.h.
   Result<std::int64_t> void_target(const Statement& statement);
   Result<std::optional<ChainHead>> check_prev(const Statement& statement);
-  Status check_new_party_key(const Statement& statement);
+  Status check_bound_to_log(const Statement& statement) const;
+  Status check_party_statement(const Statement& statement, std::int64_t seq);
   Status catch_up_tree();
   Status write(const StoredEntry& row, const Statement& statement, const StoredEvent& event);
 
   Store& store_;
   PartyRegistry& parties_;
   const LedgerSettings& settings_;
+  std::string origin_;
   AppendOptions options_;
   std::int64_t skipped_ = 0;
   std::int64_t first_seq_ = 0;

@@ -1,8 +1,10 @@
 #include "audit.h"
 
+#include <algorithm>
 #include <map>
 
 #include "checkpoint_audit.h"
+#include "key_in_force.h"
 #include "entry_audit.h"
 #include "event_index.h"
 #include "index_audit.h"
@@ -26,21 +28,6 @@ Status check_database_structure(Store& store, EntryAuditor& auditor) {
   for (const auto& problem : *problems)
     auditor.report("HASH_MISMATCH", std::nullopt, std::nullopt, "database structure: " + problem);
   return {};
-}
-
-// Opens a checkpoint with each key the operator ever had (a checkpoint is
-// signed with the key in force when it was issued).
-Result<Checkpoint> open_with_operator_keys(std::string_view note, const std::string& origin,
-                                           const std::vector<PublicKeyBytes>& operator_keys) {
-  // A damaged origin is reported by check_settings; no checkpoint opens under it.
-  if (!is_valid_key_name(origin)) return invalid_input("the ledger's origin setting is missing or invalid");
-  Error last{ErrorKind::invalid_input, "the ledger has no operator key"};
-  for (const auto& key : operator_keys) {
-    auto opened = open_checkpoint(note, origin, VerifierKey::from_public_key(origin, key));
-    if (opened) return opened->checkpoint;
-    last = opened.error();
-  }
-  return std::unexpected(last);
 }
 
 // The VIN index root a checkpoint commits to; a malformed index line is a
@@ -99,8 +86,9 @@ Status check_cosignatures(Store& store, const std::vector<StoredCheckpoint>& iss
 // With `since`, only those beyond it: the others were checked by the audit
 // that verified `since`.
 // Also checks the witnesses' cosignatures stored for them.
-Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& origin, const KeyHints& hints,
-                                               EntryAuditor& auditor, std::optional<std::uint64_t> since) {
+Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& origin,
+                                               const std::vector<PartyVersion>& operator_keys, EntryAuditor& auditor,
+                                               std::optional<std::uint64_t> since) {
   auto issued = since ? store.checkpoints_after(static_cast<std::int64_t>(*since)) : store.checkpoints();
   if (!issued) return std::unexpected(issued.error());
   if (auto ok = check_cosignatures(store, *issued, since.has_value(), auditor); !ok) return std::unexpected(ok.error());
@@ -120,12 +108,13 @@ Result<std::vector<ExpectedRoot>> issued_roots(Store& store, const std::string& 
                      label + " covers " + std::to_string(row.size) + " entries, no more than the checkpoint recorded "
                      "before it (" + std::to_string(previous_size) + "): checkpoint records were reordered or copied");
     previous_size = row.size;
-    auto opened = open_with_operator_keys(row.note, origin, hints.operator_keys());
-    if (!opened) {
+    auto verified = open_with_operator_keys(row.note, origin, operator_keys);
+    if (!verified) {
       auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
-                     label + " is not a checkpoint signed by the operator: " + opened.error().message);
+                     label + " is not a checkpoint signed by the operator: " + verified.error().message);
       continue;
     }
+    const Checkpoint* opened = &verified->checkpoint;
     if (static_cast<std::int64_t>(opened->size) != row.size || opened->root != row.root)
       auditor.report("CHECKPOINT_MISMATCH", std::nullopt, std::nullopt,
                      label + ": the size or root stored beside it differs from its signed note");
@@ -146,6 +135,68 @@ Status check_truncation(Store& store, EntryAuditor& auditor) {
                    "the stored tree holds " + std::to_string(stored) + " leaves but the log ends before seq " +
                        std::to_string(auditor.next_seq()) + ": entries " + std::to_string(auditor.next_seq()) +
                        " to " + std::to_string(stored - 1) + " are missing");
+  return {};
+}
+
+// What the actor signed, re-read from an entry (the rare second look when
+// two statements share their first 8 bytes): its hash, and its VIN if any.
+struct SignedStatement {
+  Hash hash{};
+  std::int64_t seq = 0;
+  std::optional<std::string> vin;
+};
+
+Result<std::optional<SignedStatement>> signed_statement_at(Store& store, std::int64_t seq) {
+  auto row = store.entry_at(seq);
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<SignedStatement>{};
+  auto entry = parse_entry_leaf((*row)->leaf);
+  if (!entry) return std::optional<SignedStatement>{};
+  auto statement = statement_from_json(std::move(entry->statement), StatementSource::kRecorded);
+  if (!statement) return std::optional<SignedStatement>{};
+  return std::optional<SignedStatement>(SignedStatement{
+      sha256(statement->signed_message), seq,
+      statement->vin.empty() ? std::nullopt : std::optional<std::string>(statement->vin)});
+}
+
+// A signed statement counts once: append refuses a replay by its hash, and
+// the schema's UNIQUE index backs that up. An insider who drops the index
+// and appends a consistently chained copy of an earlier statement (one that
+// vouches for no prev, say) still leaves two entries with the same signed
+// bytes, and this finds them from the entries alone.
+Status check_duplicate_statements(Store& store, EntryAuditor& auditor) {
+  auto& prefixes = auditor.statement_prefixes();
+  std::sort(prefixes.begin(), prefixes.end());
+  for (std::size_t i = 0; i < prefixes.size();) {
+    std::size_t end = i + 1;
+    while (end < prefixes.size() && prefixes[end].first == prefixes[i].first) ++end;
+    if (end - i > 1) {
+      std::vector<SignedStatement> group;
+      for (std::size_t k = i; k < end; ++k) {
+        auto statement = signed_statement_at(store, prefixes[k].second);
+        if (!statement) return std::unexpected(statement.error());
+        if (*statement) group.push_back(std::move(**statement));
+      }
+      // By hash, then seq: each run of one hash starts with its first entry.
+      std::sort(group.begin(), group.end(), [](const SignedStatement& a, const SignedStatement& b) {
+        return a.hash != b.hash ? a.hash < b.hash : a.seq < b.seq;
+      });
+      for (std::size_t k = 1, first = 0; k < group.size(); ++k) {
+        if (group[k].hash != group[first].hash) {
+          first = k;
+          continue;
+        }
+        auditor.report("DUPLICATE_STATEMENT", group[k].seq, group[k].vin,
+                       "the statement recorded at seq " + std::to_string(group[first].seq) +
+                           " is recorded again at seq " + std::to_string(group[k].seq) +
+                           ": a signed statement counts once, so this copy is a replay",
+                       {group[first].seq});
+      }
+    }
+    i = end;
+  }
+  prefixes.clear();
+  prefixes.shrink_to_fit();
   return {};
 }
 
@@ -322,14 +373,18 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
                                  const std::optional<ExternalCheckpoint>& since) {
   auto hints = KeyHints::load(store);
   if (!hints) return std::unexpected(hints.error());
+  auto operator_keys = operator_registrations(store);
+  if (!operator_keys) return std::unexpected(operator_keys.error());
   std::optional<Checkpoint> since_checkpoint;
   StartingPoint start(store);
   std::optional<TileBuilder> start_tree;
   EntryAuditor auditor;
   if (since) {
-    auto opened = open_with_operator_keys(since->note, origin, hints->operator_keys());
-    if (!opened)
-      return invalid_input("checkpoint " + since->source + " is not a checkpoint of this log: " + opened.error().message);
+    auto verified_since = open_with_operator_keys(since->note, origin, *operator_keys);
+    if (!verified_since)
+      return invalid_input("checkpoint " + since->source + " is not a checkpoint of this log: " +
+                           verified_since.error().message);
+    const Checkpoint* opened = &verified_since->checkpoint;
     since_checkpoint = *opened;
     auto resumed = start.resume_at(*opened, "checkpoint " + since->source);
     if (!resumed) return std::unexpected(resumed.error());
@@ -352,13 +407,15 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
   }
   start.report_to(auditor);
 
-  auto expected = issued_roots(store, origin, *hints, auditor,
+  auto expected = issued_roots(store, origin, *operator_keys, auditor,
                                since_checkpoint ? std::optional<std::uint64_t>(since_checkpoint->size) : std::nullopt);
   if (!expected) return std::unexpected(expected.error());
   for (const auto& kept : external) {
-    auto opened = open_with_operator_keys(kept.note, origin, hints->operator_keys());
-    if (!opened)
-      return invalid_input("checkpoint " + kept.source + " is not a checkpoint of this log: " + opened.error().message);
+    auto verified_kept = open_with_operator_keys(kept.note, origin, *operator_keys);
+    if (!verified_kept)
+      return invalid_input("checkpoint " + kept.source + " is not a checkpoint of this log: " +
+                           verified_kept.error().message);
+    const Checkpoint* opened = &verified_kept->checkpoint;
     const std::string label = "checkpoint " + kept.source;
     ExpectedRoot root{label, opened->size, opened->root, index_root_of(*opened, label, auditor)};
     if (since_checkpoint && opened->size <= since_checkpoint->size) {
@@ -431,6 +488,7 @@ Result<AuditReport> audit_ledger(Store& store, ThreadPool& pool, const std::stri
   if (index)
     if (auto ok = index->finish(static_cast<std::uint64_t>(count)); !ok) return std::unexpected(ok.error());
   if (auto ok = check_truncation(store, auditor); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_duplicate_statements(store, auditor); !ok) return std::unexpected(ok.error());
   if (auto ok = check_settings(store, auditor); !ok) return std::unexpected(ok.error());
   // PRAGMA integrity_check reads the whole file: only a full audit pays it.
   if (!since)

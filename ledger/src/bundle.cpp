@@ -2,6 +2,7 @@
 #include "vinledger/bundle.h"
 
 #include "vinledger/canonical_json.h"
+#include "vinledger/untrusted_text.h"
 
 namespace vinledger {
 namespace {
@@ -25,7 +26,7 @@ std::expected<void, BundleFailure> expect_members(const nlohmann::json& object, 
   for (const auto& [name, value] : object.items()) {
     bool known = false;
     for (const char* expected : names) known = known || name == expected;
-    if (!known) return malformed(item, "has an unknown member \"" + name + "\"");
+    if (!known) return malformed(item, "has an unknown member " + quote_untrusted(name));
   }
   return {};
 }

@@ -4,11 +4,14 @@
 #include <optional>
 #include <set>
 
+#include "key_in_force.h"
 #include "vinledger/bundle.h"
 #include "vinledger/canonical_json.h"
 #include "vinledger/entry.h"
+#include "vinledger/key_endorsement.h"
 #include "vinledger/merkle.h"
 #include "vinledger/tlog_proof.h"
+#include "vinledger/untrusted_text.h"
 #include "vinledger/vin.h"
 #include "vinledger/vin_index.h"
 #include "vinledger/encoding.h"
@@ -61,9 +64,6 @@ class BundleVerifier {
   BundleVerifier(Bundle bundle, const BundleTrust& trust) : bundle_(std::move(bundle)), trust_(trust) {}
 
   Checked<VerifiedBundle> run() {
-    if (bundle_.log_key != trust_.log_key.text())
-      return refused("log_key", "the bundle is from the log " + bundle_.log_key +
-                                    ", not from the log whose key was given (" + trust_.log_key.text() + ")");
     if (auto valid = validate_vin(bundle_.vin); !valid) return refused("vin", valid.error().message);
     const bool v2 = bundle_.version != 1;
     if (bundle_.entries.empty() && !v2)
@@ -74,6 +74,7 @@ class BundleVerifier {
       return refused("parties", "empty: a bundle holds at least the operator's registration");
     if (v2) checkpoint_text_ = bundle_.checkpoint;
     if (auto ok = parse_proofs(); !ok) return std::unexpected(ok.error());
+    if (auto ok = check_log_key_named(); !ok) return std::unexpected(ok.error());
     if (auto ok = open_the_checkpoint(); !ok) return std::unexpected(ok.error());
     if (auto ok = check_current(); !ok) return std::unexpected(ok.error());
     std::optional<IndexProof> index;
@@ -88,6 +89,9 @@ class BundleVerifier {
       if (auto ok = check_complete(*index); !ok) return std::unexpected(ok.error());
     result_.vin = bundle_.vin;
     result_.party_entries = bundle_.parties.size();
+    result_.extent = EvidenceExtent{result_.events.empty() ? -1 : result_.events.back().seq,
+                                    result_.checkpoint.checkpoint.size,
+                                    result_.completeness != VerifiedBundle::Completeness::kUnknown};
     return std::move(result_);
   }
 
@@ -121,9 +125,30 @@ class BundleVerifier {
     return {};
   }
 
+  // The bundle names the log key that signed its checkpoint: the trusted
+  // key, or a later key of the same log that the trusted key endorses
+  // through the checkpoint's key endorsements. Anything else is another
+  // log's bundle, said before the checkpoint is looked at.
+  Checked<void> check_log_key_named() {
+    if (bundle_.log_key == trust_.log_key.text()) return {};
+    bool endorsed = false;
+    if (auto unverified = parse_unverified_checkpoint(checkpoint_text_))
+      if (auto chain = read_key_endorsements(unverified->checkpoint.extensions, trust_.log_key.name()))
+        if (auto signer = follow_key_endorsements(*chain, trust_.log_key))
+          endorsed = signer->text() == bundle_.log_key && !chain->empty();
+    if (!endorsed)
+      return refused("log_key", "the bundle is from the log " + quote_untrusted(bundle_.log_key, kNoLimit) +
+                                    ", not from the log whose key was given (" + trust_.log_key.text() +
+                                    "), and its checkpoint carries no endorsement of that key by the key given");
+    return {};
+  }
+
   Checked<void> open_the_checkpoint() {
     auto opened = open_checkpoint(checkpoint_text_, trust_.log_key.name(), trust_.log_key, trust_.witnesses);
     if (!opened) return refused("checkpoint", opened.error().message);
+    if (opened->log_key != bundle_.log_key)
+      return refused("log_key", quote_untrusted(bundle_.log_key, kNoLimit) + " is not the key that signed the checkpoint (" +
+                                    opened->log_key + ")");
     std::set<std::pair<std::string, std::uint32_t>> witnesses;
     std::string names;
     for (const auto& cosignature : opened->cosignatures)
@@ -236,6 +261,23 @@ class BundleVerifier {
     return proved;
   }
 
+  // The key-in-force rules audit and append apply (key_in_force.h), with
+  // the registration in force as the bundle's own party entries prove it.
+  Checked<void> check_authentic(const std::string& name, const Statement& statement, const PartyVersion* in_force) {
+    SignatureCheck signature;
+    auto problem = check_key_in_force(statement, in_force, operator_id_, signature);
+    if (!problem) return {};
+    using Kind = KeyInForceProblem::Kind;
+    const bool about_signature = problem->kind == Kind::kBadSignature || problem->kind == Kind::kWeakKey;
+    std::string where;
+    if (in_force != nullptr) {
+      auto item = item_of_seq_.find(in_force->seq);
+      where = " [registration in force: " + (item != item_of_seq_.end() ? item->second : name) + ", seq " +
+              std::to_string(in_force->seq) + "]";
+    }
+    return refused(name + (about_signature ? ".entry.statement.sig" : ".entry.statement.actor"), problem->message + where);
+  }
+
   Checked<void> check_order(bool party, std::size_t i, std::int64_t seq, std::int64_t previous) {
     if (i > 0 && seq <= previous)
       return refused(name_of(party, i) + ".entry.seq", std::to_string(seq) + " is not after " + name_of(party, i - 1) +
@@ -262,16 +304,15 @@ class BundleVerifier {
         return refused(name + ".entry.statement.type",
                        std::string(to_string(statement.type)) + " is not a party registration");
       const PartyRecord record = party_record_from(statement);
+      // At seq 0 the operator registers itself: its own key is in force.
+      std::optional<PartyVersion> self;
       if (i == 0) {
         if (header.seq != 0 || statement.actor != record.id)
           return refused(name, "is not the operator's self-registration at seq 0, which every bundle starts its "
                                "parties with");
         operator_id_ = record.id;
+        self = PartyVersion{record, 0, 0};
       }
-      if (statement.actor != operator_id_)
-        return refused(name + ".entry.statement.actor",
-                       in_quotes(statement.actor) + " is not the operator " + in_quotes(operator_id_) +
-                           ": only the operator registers parties");
       auto head = heads.find(record.id);
       const std::optional<Hash> expected = head == heads.end() ? std::nullopt : std::optional<Hash>(head->second.first);
       if (header.vin_prev != expected)
@@ -282,10 +323,8 @@ class BundleVerifier {
                            : "is " + hash_text(header.vin_prev) + ", not the hash of the previous registration of " +
                                  in_quotes(record.id) + " (" + name_of(true, head->second.second) +
                                  "): a registration between them is missing from the bundle");
-      const VerifierKey& key = header.seq == 0 ? record.vkey : result_.parties.as_of(operator_id_, header.seq)->record.vkey;
-      if (!key.verify(statement.signed_message, statement.sig))
-        return refused(name + ".entry.statement.sig", "does not verify against the operator's key in force at seq " +
-                                                          std::to_string(header.seq) + " (" + key.text() + ")");
+      const PartyVersion* in_force = self ? &*self : result_.parties.as_of(statement.actor, header.seq);
+      if (auto ok = check_authentic(name, statement, in_force); !ok) return ok;
       heads[record.id] = {proved->hash, i};
       item_of_seq_[header.seq] = name;
       result_.parties.add(record, header.seq);
@@ -321,15 +360,8 @@ class BundleVerifier {
           (prev.kind == PrevClaim::Kind::kHash && (!previous_hash || prev.hash != *previous_hash)))
         return refused(name + ".entry.statement.prev", "is not the VIN's head when it was recorded (" +
                                                            hash_text(previous_hash) + ")");
-      const PartyVersion* actor = result_.parties.as_of(statement.actor, header.seq);
-      if (!actor)
-        return refused(name + ".entry.statement.actor", in_quotes(statement.actor) + " has no registration before seq " +
-                                                            std::to_string(header.seq) + " among the bundle's parties");
-      if (!actor->record.vkey.verify(statement.signed_message, statement.sig))
-        return refused(name + ".entry.statement.sig",
-                       "does not verify against the key of " + in_quotes(statement.actor) + " in force at seq " +
-                           std::to_string(header.seq) + " (" + item_of_seq_[actor->seq] + ", seq " +
-                           std::to_string(actor->seq) + ": " + actor->record.vkey.text() + ")");
+      if (auto ok = check_authentic(name, statement, result_.parties.as_of(statement.actor, header.seq)); !ok)
+        return ok;
       previous_hash = proved->hash;
       last_hash_ = proved->hash;
       result_.events.push_back(VehicleEvent{header.seq, header.recorded, std::move(statement), proved->hash});
@@ -348,6 +380,15 @@ class BundleVerifier {
 };
 
 }  // namespace
+
+Verdict bundle_verdict(std::span<const Finding> findings, const EvidenceExtent& extent) {
+  Verdict verdict = verdict_for(findings);
+  if (extent.complete()) return verdict;
+  verdict.words = "As far as the bundle shows, up to seq " + std::to_string(extent.through_seq) + " of the " +
+                  std::to_string(extent.checkpoint_size) + " entries its checkpoint covers (entries of this VIN " +
+                  "recorded after seq " + std::to_string(extent.through_seq) + " cannot be excluded): " + verdict.words;
+  return verdict;
+}
 
 std::expected<VerifiedBundle, BundleFailure> verify_bundle(std::string_view text, const BundleTrust& trust) {
   auto bundle = parse_bundle(text);

@@ -19,6 +19,9 @@
 #include <utility>
 #include <vector>
 
+#include "utf8.h"
+#include "vinledger/untrusted_text.h"
+
 namespace vinledger {
 namespace {
 
@@ -34,70 +37,10 @@ constexpr std::size_t kMaxEchoedChars = 40;
 constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
 constexpr char kLowerHexDigits[] = "0123456789abcdef";
 
-// ---------------------------------------------------------------------------
-// UTF-8
-
-bool is_continuation_byte(unsigned char byte) { return (byte & 0xC0) == 0x80; }
-
-// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629 section 4: no
-// overlong forms, no surrogates, nothing above U+10FFFF), or 0 if there is
-// none. Never reads past the end of `s`.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  const auto byte_in = [&](std::size_t k, unsigned lo, unsigned hi) {
-    if (i + k >= s.size()) return false;
-    const auto byte = static_cast<unsigned char>(s[i + k]);
-    return byte >= lo && byte <= hi;
-  };
-  const auto lead = static_cast<unsigned char>(s[i]);
-  if (lead < 0x80) return 1;
-  if (lead < 0xC2) return 0;  // a continuation byte, or an overlong lead
-  if (lead < 0xE0) return byte_in(1, 0x80, 0xBF) ? 2 : 0;
-  if (lead < 0xF0) {
-    const unsigned lo = lead == 0xE0 ? 0xA0 : 0x80;  // overlong below U+0800
-    const unsigned hi = lead == 0xED ? 0x9F : 0xBF;  // surrogates D800..DFFF
-    return byte_in(1, lo, hi) && byte_in(2, 0x80, 0xBF) ? 3 : 0;
-  }
-  if (lead < 0xF5) {
-    const unsigned lo = lead == 0xF0 ? 0x90 : 0x80;  // overlong below U+10000
-    const unsigned hi = lead == 0xF4 ? 0x8F : 0xBF;  // above U+10FFFF
-    return byte_in(1, lo, hi) && byte_in(2, 0x80, 0xBF) &&
-                   byte_in(3, 0x80, 0xBF)
-               ? 4
-               : 0;
-  }
-  return 0;
-}
-
-// Decodes a sequence that utf8_sequence_length() has accepted.
-char32_t decode_utf8(std::string_view s, std::size_t i, std::size_t length) {
-  const auto byte = [&](std::size_t k) {
-    return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]));
-  };
-  switch (length) {
-    case 1:
-      return byte(0);
-    case 2:
-      return ((byte(0) & 0x1F) << 6) | (byte(1) & 0x3F);
-    case 3:
-      return ((byte(0) & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) |
-             (byte(2) & 0x3F);
-    default:
-      return ((byte(0) & 0x07) << 18) | ((byte(1) & 0x3F) << 12) |
-             ((byte(2) & 0x3F) << 6) | (byte(3) & 0x3F);
-  }
-}
-
-bool is_valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t length = utf8_sequence_length(s, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------
-// Echoing untrusted text in error messages
+using utf8::decode;
+using utf8::is_continuation_byte;
+using utf8::is_valid;
+using utf8::sequence_length;
 
 void append_hex(std::string& out, std::uint32_t value, int digits) {
   for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
@@ -105,42 +48,11 @@ void append_hex(std::string& out, std::uint32_t value, int digits) {
   }
 }
 
-// Characters that could break a message across lines or reorder what a
-// terminal shows: C0 and C1 controls, DEL, line/paragraph separators and
-// bidirectional overrides.
-bool is_unsafe_to_echo(char32_t cp) {
-  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
-         cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2066 && cp <= 0x2069);
-}
+// ---------------------------------------------------------------------------
+// Echoing untrusted text in error messages (vinledger/untrusted_text.h)
 
-// Renders `text` for an error message: one line, at most kMaxEchoedChars
-// characters, unsafe characters as \uXXXX and invalid bytes as \xNN.
 std::string echo(std::string_view text) {
-  std::string out;
-  std::size_t shown = 0;
-  for (std::size_t i = 0; i < text.size(); ++shown) {
-    if (shown == kMaxEchoedChars) {
-      out += "...";
-      break;
-    }
-    const std::size_t length = utf8_sequence_length(text, i);
-    if (length == 0) {
-      out += "\\x";
-      append_hex(out, static_cast<unsigned char>(text[i]), 2);
-      i += 1;
-      continue;
-    }
-    const char32_t cp = decode_utf8(text, i, length);
-    if (is_unsafe_to_echo(cp)) {
-      out += "\\u";
-      append_hex(out, static_cast<std::uint32_t>(cp), 4);
-    } else {
-      out.append(text, i, length);
-    }
-    i += length;
-  }
-  return out;
+  return escape_untrusted(text, kMaxEchoedChars);
 }
 
 // Like echo(), but keeps the end of `text`: where a lexer error was found.
@@ -350,7 +262,7 @@ bool StrictDomBuilder::key(json::string_t& name) {
   const auto [slot, inserted] = members.try_emplace(std::move(name));
   if (!inserted) {
     return refuse(string_token_start(),
-                  "duplicate object key \"" + echo(name) + "\"");
+                  "duplicate object key " + quote_untrusted(name, kMaxEchoedChars));
   }
   member_slot_ = &slot->second;
   return true;
@@ -494,8 +406,8 @@ bool utf16_less(std::string_view a, std::string_view b) {
   if (a_diff == a.end()) return true;   // a is a proper prefix of b
   std::size_t i = static_cast<std::size_t>(a_diff - a.begin());
   while (i > 0 && is_continuation_byte(static_cast<unsigned char>(a[i]))) --i;
-  const char32_t a_cp = decode_utf8(a, i, utf8_sequence_length(a, i));
-  const char32_t b_cp = decode_utf8(b, i, utf8_sequence_length(b, i));
+  const char32_t a_cp = decode(a, i, sequence_length(a, i));
+  const char32_t b_cp = decode(b, i, sequence_length(b, i));
   return utf16_units(a_cp) < utf16_units(b_cp);
 }
 
@@ -628,7 +540,7 @@ bool CanonicalWriter::write_string(std::string_view s) {
       pending = ++i;
       continue;
     }
-    const std::size_t length = utf8_sequence_length(s, i);
+    const std::size_t length = sequence_length(s, i);
     if (length == 0) {
       return refuse("string is not valid UTF-8 (byte 0x" +
                     std::string{kLowerHexDigits[byte >> 4],
@@ -672,7 +584,7 @@ bool CanonicalWriter::write_object(const json::object_t& members,
   // order reaches it.
   const bool sort = map_order_may_differ_from_utf16(members) &&
                     std::all_of(members.begin(), members.end(),
-                                [](const auto& m) { return is_valid_utf8(m.first); });
+                                [](const auto& m) { return is_valid(m.first); });
   if (sort) {
     std::vector<const json::object_t::value_type*> sorted;
     sorted.reserve(members.size());

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "vinledger/encoding.h"
+#include "vinledger/key_endorsement.h"
+#include "vinledger/untrusted_text.h"
 
 namespace vinledger {
 namespace {
@@ -161,7 +163,17 @@ Result<UnverifiedCheckpoint> parse_unverified_checkpoint(std::string_view signed
 }
 
 Result<VerifiedCheckpoint> open_checkpoint(std::string_view signed_checkpoint, std::string_view origin,
-                                           const VerifierKey& log_key, std::span<const TrustedKey> witnesses) {
+                                           const VerifierKey& trusted_log_key, std::span<const TrustedKey> witnesses) {
+  // The key endorsements are read before any signature is checked: each is
+  // verified on its own, from the trusted key on, and the key they lead to
+  // must then sign the whole note.
+  Result<UnverifiedCheckpoint> unverified = parse_unverified_checkpoint(signed_checkpoint);
+  if (!unverified) return invalid_input("checkpoint: " + unverified.error().message);
+  Result<std::vector<KeyEndorsement>> chain = read_key_endorsements(unverified->checkpoint.extensions, origin);
+  if (!chain) return std::unexpected(chain.error());
+  Result<VerifierKey> signer = follow_key_endorsements(*chain, trusted_log_key);
+  if (!signer) return invalid_input("checkpoint: " + signer.error().message);
+  const VerifierKey& log_key = *signer;
   std::vector<TrustedKey> trusted{log_key};
   trusted.insert(trusted.end(), witnesses.begin(), witnesses.end());
   // The text means nothing until a trusted key has vouched for it, so the
@@ -169,15 +181,15 @@ Result<VerifiedCheckpoint> open_checkpoint(std::string_view signed_checkpoint, s
   Result<NoteVerification> note = open_note(signed_checkpoint, trusted);
   if (!note) return invalid_input("checkpoint: " + note.error().message);
   if (!signed_by(*note, log_key)) {
-    return invalid_input("checkpoint is not signed by the log key " + log_key.text());
+    return invalid_input("checkpoint is not signed by the log key " + escape_untrusted(log_key.text()));
   }
   Result<Checkpoint> checkpoint = parse_checkpoint_body(note->text);
   if (!checkpoint) return std::unexpected(checkpoint.error());
   if (checkpoint->origin != origin) {
-    return invalid_input("checkpoint origin \"" + checkpoint->origin + "\" is not the expected \"" +
-                         std::string(origin) + "\"");
+    return invalid_input("checkpoint origin " + quote_untrusted(checkpoint->origin) + " is not the expected " +
+                         quote_untrusted(origin));
   }
-  return VerifiedCheckpoint{std::move(*checkpoint), std::move(note->text),
+  return VerifiedCheckpoint{std::move(*checkpoint), std::move(note->text), log_key.text(),
                             without_log_signature(std::move(note->verified), log_key), std::move(note->unverified)};
 }
 

@@ -1,15 +1,13 @@
 #include "entry_audit.h"
 
+#include <algorithm>
+
 #include "corrections.h"
+#include "vinledger/untrusted_text.h"
 #include "vinledger/event_identity.h"
 
 namespace vinledger {
 namespace {
-
-void check_signature(CheckedRow& checked, const VerifierKey& key) {
-  checked.checked_key = key.text();
-  checked.signature_ok = key.verify(checked.statement->signed_message, checked.statement->sig);
-}
 
 std::string hex_or_null(const std::optional<Hash>& hash) { return hash ? to_hex(*hash) : "null"; }
 
@@ -17,21 +15,11 @@ std::string hex_or_null(const std::optional<Hash>& hash) { return hash ? to_hex(
 
 Result<KeyHints> KeyHints::load(Store& store) {
   KeyHints hints;
-  auto cursor = store.scan_parties();
-  if (!cursor) return std::unexpected(cursor.error());
-  StoredEntry row;
-  for (;;) {
-    auto more = cursor->next(row);
-    if (!more) return std::unexpected(more.error());
-    if (!*more) break;
-    auto entry = parse_entry_leaf(row.leaf);
-    if (!entry) continue;
-    auto statement = statement_from_json(std::move(entry->statement));
-    if (!statement || statement->type != StatementType::kParty) continue;
-    PartyRecord record = party_record_from(*statement);
-    if (row.seq == 0) hints.operator_id_ = record.id;
-    hints.keys_[record.id].emplace_back(row.seq, std::move(record.vkey));
-  }
+  auto read = for_each_party_record(store, PartyLogReading::kLenient, [&](PartyRecord record, std::int64_t seq) {
+    hints.keys_[record.id].emplace_back(seq, std::move(record.vkey));
+    return Status{};
+  });
+  if (!read) return std::unexpected(read.error());
   return hints;
 }
 
@@ -47,13 +35,6 @@ const VerifierKey* KeyHints::key_for(const std::string& actor, std::int64_t seq)
   return key;
 }
 
-std::vector<PublicKeyBytes> KeyHints::operator_keys() const {
-  std::vector<PublicKeyBytes> keys;
-  if (auto party = keys_.find(operator_id_); party != keys_.end())
-    for (const auto& [seq, key] : party->second) keys.push_back(key.public_key());
-  return keys;
-}
-
 CheckedRow check_row(StoredEntry& row, const KeyHint& hint) {
   CheckedRow checked;
   checked.recomputed_hash = leaf_hash(row.leaf);
@@ -61,7 +42,7 @@ CheckedRow check_row(StoredEntry& row, const KeyHint& hint) {
   if (!entry) {
     checked.problem = entry.error().message;
   } else {
-    auto statement = statement_from_json(entry->statement);
+    auto statement = statement_from_json(entry->statement, StatementSource::kRecorded);
     if (!statement) {
       checked.problem = "the statement is not valid: " + statement.error().message;
     } else {
@@ -69,7 +50,8 @@ CheckedRow check_row(StoredEntry& row, const KeyHint& hint) {
       if (auto identity = event_identity(statement->object)) checked.identity = identity->digest;
       checked.void_target = void_target_of(statement->object);
       checked.statement = std::move(*statement);
-      if (const VerifierKey* key = hint(checked.statement->actor, row.seq)) check_signature(checked, *key);
+      if (const VerifierKey* key = hint(checked.statement->actor, row.seq))
+        checked.signature = check_signature(*checked.statement, *key);
     }
     checked.entry = std::move(*entry);
   }
@@ -86,9 +68,11 @@ EntryAuditor::EntryAuditor(std::int64_t size, std::optional<Hash> last_hash, Par
       heads_(std::move(heads)) {}
 
 void EntryAuditor::report(const char* code, std::optional<std::int64_t> seq, std::optional<std::string> vin,
-                          std::string message) {
-  Finding finding{code, Severity::kCritical, std::move(vin), seq, std::move(message), {}};
-  if (seq) finding.evidence.push_back(*seq);
+                          std::string message, std::vector<std::int64_t> evidence) {
+  Finding finding{code, Severity::kCritical, std::move(vin), seq, std::move(message), std::move(evidence)};
+  if (seq && std::find(finding.evidence.begin(), finding.evidence.end(), *seq) == finding.evidence.end())
+    finding.evidence.push_back(*seq);
+  std::sort(finding.evidence.begin(), finding.evidence.end());
   findings_.push_back(std::move(finding));
 }
 
@@ -153,6 +137,9 @@ Status EntryAuditor::check_entry(CheckedRow& checked) {
   check_signed_prev(statement, expected_vin_prev, seq, vin);
   check_columns(checked, chain, head.seq, vin);
   chain_heads_[chain] = ChainHeadSeen{seq, checked.recomputed_hash};
+  std::uint64_t prefix = 0;
+  for (std::size_t i = 0; i < 8; ++i) prefix = prefix << 8 | checked.statement_hash[i];
+  statement_prefixes_.emplace_back(prefix, seq);
   check_authenticity(checked, vin);
   return {};
 }
@@ -199,31 +186,28 @@ void EntryAuditor::check_authenticity(CheckedRow& checked, const std::optional<s
     parties_.apply(std::move(record), seq);
   }
 
-  const RegisteredParty* party = parties_.find(statement.actor);
-  if (!party) {
-    report("UNKNOWN_KEY", seq, vin, "actor '" + statement.actor + "' has no registered key at this point of the log");
-    return;
+  // The key-in-force rules (key_in_force.h, shared with append and
+  // verify-bundle), then what a registration changes.
+  const PartyVersion* in_force = parties_.find(statement.actor);
+  if (auto problem = check_key_in_force(statement, in_force, parties_.operator_id(), checked.signature)) {
+    using Kind = KeyInForceProblem::Kind;
+    switch (problem->kind) {
+      case Kind::kUnknownActor:
+      case Kind::kRevoked: report("UNKNOWN_KEY", seq, vin, problem->message); break;
+      case Kind::kWeakKey: report("WEAK_KEY", seq, vin, problem->message, {in_force->seq}); break;
+      case Kind::kNotOperator:
+      case Kind::kBadSignature: report("BAD_SIGNATURE", seq, vin, problem->message); break;
+    }
+    if (!self_registration || problem->kind != Kind::kWeakKey) return;
   }
-  if (party->record.revoked) {
-    report("UNKNOWN_KEY", seq, vin,
-           "actor '" + statement.actor + "' was revoked at seq " + std::to_string(party->seq) + ": it has no key in force");
-    return;
-  }
-  if (checked.checked_key != party->record.vkey.text()) check_signature(checked, party->record.vkey);
-  if (!checked.signature_ok) {
-    report("BAD_SIGNATURE", seq, vin,
-           "signature does not verify against the key of '" + statement.actor + "' in force (" +
-               party->record.vkey.text() + ")");
-    return;
-  }
-  if (statement.type != StatementType::kParty || self_registration) return;
-  if (statement.actor != parties_.operator_id()) {
-    report("BAD_SIGNATURE", seq, vin,
-           "party registration signed by '" + statement.actor + "', who is not the operator");
-    return;
-  }
+  if (statement.type != StatementType::kParty) return;
   // Only an authentic registration changes whose key is in force.
-  parties_.apply(party_record_from(statement), seq);
+  PartyRecord record = party_record_from(statement);
+  if (record.vkey.weakness() && !self_registration)
+    report("WEAK_KEY", seq, std::nullopt,
+           "party '" + record.id + "' is registered with a weak key (" + escape_untrusted(record.vkey.text()) +
+               "): " + *record.vkey.weakness() + "; whatever it signs from here on proves nothing");
+  if (!self_registration) parties_.apply(std::move(record), seq);
 }
 
 }  // namespace vinledger

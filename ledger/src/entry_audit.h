@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "key_in_force.h"
 #include "party_registry.h"
 #include "store.h"
 #include "vinledger/entry.h"
@@ -29,8 +30,7 @@ struct CheckedRow {
   std::optional<Statement> statement;
   std::string problem;      // why the entry or its statement could not be read
   Hash statement_hash{};
-  std::string checked_key;  // vkey text the signature was checked with
-  bool signature_ok = false;
+  SignatureCheck signature;  // against the key the hints said was in force
   std::optional<Hash> identity;     // of the business event (event index)
   std::optional<Hash> void_target;  // the entry a void withdraws
 };
@@ -50,12 +50,9 @@ class KeyHints {
  public:
   static Result<KeyHints> load(Store& store);
   const VerifierKey* key_for(const std::string& actor, std::int64_t seq) const;
-  // Every key the operator (the party registered at seq 0) ever had.
-  std::vector<PublicKeyBytes> operator_keys() const;
 
  private:
   std::unordered_map<std::string, std::vector<std::pair<std::int64_t, VerifierKey>>> keys_;
-  std::string operator_id_;
 };
 
 struct ChainHeadSeen {
@@ -91,7 +88,12 @@ class EntryAuditor {
   const std::optional<std::string>& operator_key_name() const { return operator_key_name_; }
   const PartyRegistry& parties() const { return parties_; }
 
-  void report(const char* code, std::optional<std::int64_t> seq, std::optional<std::string> vin, std::string message);
+  void report(const char* code, std::optional<std::int64_t> seq, std::optional<std::string> vin, std::string message,
+              std::vector<std::int64_t> evidence = {});
+  // Each readable statement's hash, by its first 8 bytes, with its seq: 16
+  // bytes an entry, enough to find every repeat without trusting the
+  // database's UNIQUE index (audit.cpp, check_duplicate_statements).
+  std::vector<std::pair<std::uint64_t, std::int64_t>>& statement_prefixes() { return statement_prefixes_; }
   const std::vector<Finding>& findings() const { return findings_; }
   std::vector<Finding> take_findings() { return std::move(findings_); }
 
@@ -109,6 +111,7 @@ class EntryAuditor {
   std::optional<Hash> previous_hash_;
   std::unordered_map<std::string, ChainHeadSeen> chain_heads_;
   HeadLookup heads_;  // empty: every chain starts after the resume point
+  std::vector<std::pair<std::uint64_t, std::int64_t>> statement_prefixes_;
   std::vector<Finding> findings_;
 };
 

@@ -5,9 +5,12 @@
 namespace vinledger {
 namespace {
 
-// Members that say when and after what the event was asserted, and the
-// signature over them: the same event re-signed later differs only in these.
-bool is_circumstance(const std::string& member) { return member == "time" || member == "prev" || member == "sig"; }
+// Members that say when, after what and for which log the event was
+// asserted, and the signature over them: the same event re-signed later
+// differs only in these.
+bool is_circumstance(const std::string& member) {
+  return member == "time" || member == "prev" || member == "sig" || member == "log";
+}
 
 }  // namespace
 

@@ -19,8 +19,6 @@
 #include <utility>
 
 #include "openssl_handles.h"
-#include "vinledger/encoding.h"
-#include "vinledger/hash.h"
 
 namespace vinledger {
 namespace {
@@ -30,127 +28,13 @@ namespace {
 constexpr off_t kMaxKeyFileBytes = 64 * 1024;
 constexpr std::string_view kPkcs8Label = "PRIVATE KEY";
 
-// ---- Key names -------------------------------------------------------------
-
-// The shape of a multi-byte UTF-8 sequence, read from its lead byte.
-struct Utf8Lead {
-  std::size_t length;
-  char32_t payload;   // the lead byte's code point bits
-  char32_t smallest;  // anything below is an overlong encoding
-};
-
-std::optional<Utf8Lead> multibyte_lead(unsigned char lead) {
-  if ((lead & 0xE0) == 0xC0) return Utf8Lead{2, lead & 0x1Fu, 0x80};
-  if ((lead & 0xF0) == 0xE0) return Utf8Lead{3, lead & 0x0Fu, 0x800};
-  if ((lead & 0xF8) == 0xF0) return Utf8Lead{4, lead & 0x07u, 0x10000};
-  return std::nullopt;  // a continuation byte or 0xF8..0xFF
-}
-
-// Decodes the UTF-8 sequence at text[pos] and advances pos past it. Refuses
-// what RFC 3629 forbids: truncated or overlong sequences, surrogates, code
-// points above U+10FFFF.
-std::optional<char32_t> next_code_point(std::string_view text, std::size_t& pos) {
-  const auto first = static_cast<unsigned char>(text[pos]);
-  if (first < 0x80) {
-    ++pos;
-    return first;
-  }
-  const std::optional<Utf8Lead> lead = multibyte_lead(first);
-  if (!lead || text.size() - pos < lead->length) return std::nullopt;
-  char32_t code_point = lead->payload;
-  for (std::size_t i = 1; i < lead->length; ++i) {
-    const auto continuation = static_cast<unsigned char>(text[pos + i]);
-    if ((continuation & 0xC0) != 0x80) return std::nullopt;
-    code_point = code_point << 6 | (continuation & 0x3F);
-  }
-  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (code_point < lead->smallest || code_point > 0x10FFFF || surrogate) return std::nullopt;
-  pos += lead->length;
-  return code_point;
-}
-
-// The Unicode White_Space property (what Go's unicode.IsSpace tests, which is
-// what the reference signed-note implementation uses).
-bool is_unicode_space(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
-}
-
-std::string code_point_label(char32_t c) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(c));
-  return buffer;
-}
-
-// What makes `name` unusable as a signed-note key name, or nullopt if it is
-// fine. Control characters are refused too: a signed note may not contain
-// them, so a key with such a name could never sign a valid note.
-std::optional<std::string> key_name_problem(std::string_view name) {
-  if (name.empty()) return "key name is empty";
-  std::size_t pos = 0;
-  while (pos < name.size()) {
-    const std::optional<char32_t> c = next_code_point(name, pos);
-    if (!c) return "key name is not valid UTF-8";
-    if (*c == '+') return "key name contains '+'";
-    if (is_unicode_space(*c)) return "key name contains a space (" + code_point_label(*c) + ")";
-    if (*c < 0x20) return "key name contains a control character (" + code_point_label(*c) + ")";
-  }
-  return std::nullopt;
-}
-
-// ---- Small text helpers ----------------------------------------------------
-
-// Echoes untrusted input in an error message without letting it carry
-// control bytes or run on for pages.
-std::string quoted_for_message(std::string_view text) {
-  constexpr std::size_t kMaxShown = 64;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
-      out += escaped;
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  out += "\"";
-  return out;
-}
-
-std::string_view as_chars(std::span<const std::uint8_t> bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-// Drains this thread's OpenSSL error queue into one line, so a later caller
-// never sees a stale error.
-std::string take_openssl_errors() {
-  std::string text;
-  while (const unsigned long code = ERR_get_error()) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof buffer);
-    if (!text.empty()) text += "; ";
-    text += buffer;
-  }
-  return text.empty() ? "unknown OpenSSL error" : text;
-}
-
 // ---- OpenSSL key objects ---------------------------------------------------
-
-ossl::PkeyPtr ed25519_public_pkey(const PublicKeyBytes& key) {
-  ossl::PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), key.size()));
-  if (pkey == nullptr) throw std::runtime_error("cannot load Ed25519 public key: " + take_openssl_errors());
-  return pkey;
-}
 
 PublicKeyBytes raw_public_key(EVP_PKEY* pkey) {
   PublicKeyBytes key;
   std::size_t length = key.size();
   if (EVP_PKEY_get_raw_public_key(pkey, key.data(), &length) != 1 || length != key.size()) {
-    throw std::runtime_error("cannot read Ed25519 public key: " + take_openssl_errors());
+    throw std::runtime_error("cannot read Ed25519 public key: " + ossl::take_errors());
   }
   return key;
 }
@@ -214,11 +98,11 @@ Result<ossl::PkeyPtr> decode_pkcs8(const PemBlock& block) {
   const auto length = static_cast<long>(block.der.get_deleter().length);
   ossl::Pkcs8Ptr info(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &cursor, length));
   if (info == nullptr || cursor != block.der.get() + length) {
-    return invalid_input("the PEM block is not a well-formed PKCS#8 private key: " + take_openssl_errors());
+    return invalid_input("the PEM block is not a well-formed PKCS#8 private key: " + ossl::take_errors());
   }
   ossl::PkeyPtr pkey(EVP_PKCS82PKEY(info.get()));
   if (pkey == nullptr) {
-    return invalid_input("the PKCS#8 private key could not be decoded: " + take_openssl_errors());
+    return invalid_input("the PKCS#8 private key could not be decoded: " + ossl::take_errors());
   }
   return pkey;
 }
@@ -358,104 +242,6 @@ Status write_new_private_file(const std::filesystem::path& path, std::string_vie
 
 }  // namespace
 
-// ---- Key names and ids -----------------------------------------------------
-
-bool is_valid_key_name(std::string_view name) { return !key_name_problem(name).has_value(); }
-
-std::uint32_t key_id_for(std::string_view name, const PublicKeyBytes& key) {
-  std::string input;
-  input.reserve(name.size() + 2 + key.size());
-  input.append(name);
-  input.push_back('\n');
-  input.push_back(static_cast<char>(kEd25519SignatureType));
-  input.append(as_chars(key));
-  const Hash digest = sha256(input);
-  return std::uint32_t{digest[0]} << 24 | std::uint32_t{digest[1]} << 16 | std::uint32_t{digest[2]} << 8 |
-         std::uint32_t{digest[3]};
-}
-
-// ---- VerifierKey -----------------------------------------------------------
-
-struct VerifierKey::Impl {
-  std::string name;
-  std::uint32_t key_id = 0;
-  PublicKeyBytes public_key{};
-  std::string text;
-  // Built once; EVP_PKEY is safe to share between threads for verification.
-  ossl::PkeyPtr pkey;
-};
-
-VerifierKey::VerifierKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
-
-Result<VerifierKey> VerifierKey::parse(std::string_view text) {
-  // Names cannot contain '+', base64 can: split at the first two.
-  const std::size_t first_plus = text.find('+');
-  const std::size_t second_plus = first_plus == std::string_view::npos ? first_plus : text.find('+', first_plus + 1);
-  if (second_plus == std::string_view::npos) {
-    return invalid_input("verifier key must have three parts, <name>+<key hash>+<base64 key>");
-  }
-  const std::string_view name = text.substr(0, first_plus);
-  const std::string_view hash_hex = text.substr(first_plus + 1, second_plus - first_plus - 1);
-  const std::string_view key_base64 = text.substr(second_plus + 1);
-
-  if (std::optional<std::string> problem = key_name_problem(name)) return invalid_input(*problem);
-  const std::optional<std::uint32_t> key_id = hex32_decode(hash_hex);
-  if (!key_id) return invalid_input("key hash " + quoted_for_message(hash_hex) + " is not 8 lowercase hex digits");
-
-  const std::optional<std::vector<std::uint8_t>> key_data = base64_decode(key_base64);
-  if (!key_data) return invalid_input("key data is not strict standard base64 (RFC 4648, padded)");
-  if (key_data->empty()) return invalid_input("key data is empty");
-  if ((*key_data)[0] != kEd25519SignatureType) {
-    char type[8];
-    std::snprintf(type, sizeof type, "0x%02x", (*key_data)[0]);
-    return invalid_input(std::string("key has signature type ") + type + "; only 0x01 (Ed25519) is supported");
-  }
-  PublicKeyBytes public_key;
-  if (key_data->size() != 1 + public_key.size()) {
-    return invalid_input("Ed25519 key data must be 33 bytes (type 0x01 and a 32-byte key), got " +
-                         std::to_string(key_data->size()));
-  }
-  std::copy(key_data->begin() + 1, key_data->end(), public_key.begin());
-
-  const std::uint32_t expected = key_id_for(name, public_key);
-  if (*key_id != expected) {
-    return invalid_input("key hash " + hex32_encode(*key_id) + " does not match name and key (expected " +
-                         hex32_encode(expected) + ")");
-  }
-  return from_public_key(std::string(name), public_key);
-}
-
-VerifierKey VerifierKey::from_public_key(std::string name, const PublicKeyBytes& key) {
-  if (std::optional<std::string> problem = key_name_problem(name)) throw std::invalid_argument(*problem);
-  auto impl = std::make_shared<Impl>();
-  impl->key_id = key_id_for(name, key);
-  impl->public_key = key;
-  impl->pkey = ed25519_public_pkey(key);
-  std::vector<std::uint8_t> key_data{kEd25519SignatureType};
-  key_data.insert(key_data.end(), key.begin(), key.end());
-  impl->text = name + "+" + hex32_encode(impl->key_id) + "+" + base64_encode(key_data);
-  impl->name = std::move(name);
-  return VerifierKey(std::move(impl));
-}
-
-const std::string& VerifierKey::name() const { return impl_->name; }
-std::uint32_t VerifierKey::key_id() const { return impl_->key_id; }
-const PublicKeyBytes& VerifierKey::public_key() const { return impl_->public_key; }
-const std::string& VerifierKey::text() const { return impl_->text; }
-
-bool VerifierKey::verify(std::string_view message, std::span<const std::uint8_t> signature) const {
-  if (signature.size() != SignatureBytes{}.size()) return false;
-  // A context per call: contexts are not thread-safe, the shared key is.
-  const ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
-  const bool valid =
-      ctx != nullptr &&
-      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, impl_->pkey.get()) == 1 &&
-      EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
-                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
-  if (!valid) ERR_clear_error();
-  return valid;
-}
-
 // ---- SigningKey ------------------------------------------------------------
 
 struct SigningKey::Impl {
@@ -471,14 +257,14 @@ SigningKey SigningKey::generate() {
   const ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr));
   EVP_PKEY* generated = nullptr;
   if (ctx == nullptr || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &generated) != 1) {
-    throw std::runtime_error("Ed25519 key generation failed: " + take_openssl_errors());
+    throw std::runtime_error("Ed25519 key generation failed: " + ossl::take_errors());
   }
   return SigningKey(std::make_shared<const Impl>(ossl::PkeyPtr(generated)));
 }
 
 SigningKey SigningKey::from_seed(std::span<const std::uint8_t, 32> seed) {
   ossl::PkeyPtr pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
-  if (pkey == nullptr) throw std::runtime_error("cannot load Ed25519 seed: " + take_openssl_errors());
+  if (pkey == nullptr) throw std::runtime_error("cannot load Ed25519 seed: " + ossl::take_errors());
   return SigningKey(std::make_shared<const Impl>(std::move(pkey)));
 }
 
@@ -517,7 +303,7 @@ std::string SigningKey::to_pem() const {
   const ossl::BioPtr bio(BIO_new(BIO_s_mem()));
   if (bio == nullptr ||
       PEM_write_bio_PKCS8PrivateKey(bio.get(), impl_->pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    throw std::runtime_error("cannot encode private key as PEM: " + take_openssl_errors());
+    throw std::runtime_error("cannot encode private key as PEM: " + ossl::take_errors());
   }
   char* data = nullptr;
   const long length = BIO_get_mem_data(bio.get(), &data);
@@ -534,7 +320,7 @@ SignatureBytes SigningKey::sign(std::string_view message) const {
       EVP_DigestSign(ctx.get(), signature.data(), &length, reinterpret_cast<const unsigned char*>(message.data()),
                      message.size()) == 1;
   if (!signed_ok || length != signature.size()) {
-    throw std::runtime_error("Ed25519 signing failed: " + take_openssl_errors());
+    throw std::runtime_error("Ed25519 signing failed: " + ossl::take_errors());
   }
   return signature;
 }

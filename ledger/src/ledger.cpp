@@ -12,7 +12,9 @@
 #include "store.h"
 #include "thread_pool.h"
 #include "vinledger/entry.h"
+#include "vinledger/key_endorsement.h"
 #include "vinledger/timestamp.h"
+#include "vinledger/untrusted_text.h"
 
 namespace vinledger {
 namespace {
@@ -42,9 +44,11 @@ Ledger::~Ledger() = default;
 Result<Ledger> Ledger::create(const std::filesystem::path& path, const InitOptions& options,
                               const SigningKey& operator_key, LedgerSettings settings) {
   if (!is_valid_key_name(options.origin))
-    return invalid_input("origin \"" + options.origin + "\" is not a valid log name (no spaces, no '+')");
+    return invalid_input("origin " + quote_untrusted(options.origin) +
+                         " is not a valid log name (no spaces, no '+', no control or hidden characters)");
   if (!is_party_id(options.operator_id))
-    return invalid_input("operator id \"" + options.operator_id + "\" is not a party id (1-64 of A-Z a-z 0-9 . _ -)");
+    return invalid_input("operator id " + quote_untrusted(options.operator_id) +
+                         " is not a party id (1-64 of A-Z a-z 0-9 . _ -)");
   auto store = Store::open(path, Store::OpenMode::kCreateNew, Impl::migration_hook());
   if (!store) return std::unexpected(store.error());
 
@@ -62,6 +66,7 @@ Result<Ledger> Ledger::create(const std::filesystem::path& path, const InitOptio
       {"roles", {"regulator"}},
       {"vkey", operator_key.verifier(options.origin).text()},
       {"prev", nullptr},
+      {"log", options.origin},
   };
   auto created = impl->write([&](Appender& appender) -> Result<AppendReport> {
     if (auto ok = impl->store->insert_meta(kOriginKey, options.origin); !ok) return std::unexpected(ok.error());
@@ -115,14 +120,7 @@ Result<std::vector<PartyInfo>> Ledger::parties() {
   if (!registry) return std::unexpected(registry.error());
   impl_->parties = std::move(*registry);
   std::vector<PartyInfo> parties;
-  for (const auto& [id, party] : *impl_->parties.snapshot()) {
-    auto first = impl_->store->scan_chain(party_chain(id));
-    if (!first) return std::unexpected(first.error());
-    StoredEntry row;
-    auto found = first->next(row);
-    if (!found) return std::unexpected(found.error());
-    parties.push_back(PartyInfo{party.record, party.seq, *found ? row.seq : party.seq});
-  }
+  for (const auto& [id, party] : *impl_->parties.snapshot()) parties.push_back(party);
   return parties;
 }
 

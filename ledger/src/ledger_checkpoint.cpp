@@ -2,6 +2,7 @@
 #include "index_update.h"
 #include "ledger_impl.h"
 #include "merkle_tree.h"
+#include "vinledger/key_endorsement.h"
 #include "vinledger/ledger.h"
 #include "vinledger/timestamp.h"
 #include "vinledger/vin_index.h"
@@ -19,9 +20,33 @@ Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row) {
 namespace {
 
 Result<PublicKeyBytes> operator_public_key(const PartyRegistry& parties) {
-  const RegisteredParty* party = parties.find(parties.operator_id());
+  const PartyVersion* party = parties.find(parties.operator_id());
   if (!party) return storage_error("the ledger has no operator registration at seq 0; run `vinledger audit`");
   return party->record.vkey.public_key();
+}
+
+// The chain of endorsements from the operator's first key to the key in
+// force, as checkpoint extension lines (key_endorsement.h). A rotation the
+// ledger recorded without an endorsement (before they existed) breaks the
+// chain: it then starts after that rotation, and holders of keys before it
+// need the newer key.
+Result<std::vector<std::string>> endorsement_lines(Store& store, const std::string& origin) {
+  auto registrations = operator_registrations(store);
+  if (!registrations) return std::unexpected(registrations.error());
+  std::vector<std::string> lines;
+  for (std::size_t i = 1; i < registrations->size(); ++i) {
+    const PartyRecord& previous = (*registrations)[i - 1].record;
+    const PartyRecord& record = (*registrations)[i].record;
+    if (record.vkey.public_key() == previous.vkey.public_key()) continue;  // the same key, re-registered
+    if (!record.endorsement) {
+      lines.clear();
+      continue;
+    }
+    lines.push_back(KeyEndorsement{VerifierKey::from_public_key(origin, previous.vkey.public_key()), record.vkey,
+                                   *record.endorsement}
+                        .line());
+  }
+  return lines;
 }
 
 }  // namespace
@@ -66,12 +91,17 @@ Result<IssuedCheckpoint> Ledger::checkpoint(const SigningKey& operator_key) {
     auto root = tree.root();
     if (!root) return std::unexpected(root.error());
     // The index as of this size, caught up first if the ledger predates it;
-    // its root is the first extension line (docs/format.md).
+    // its root is the first extension line, the operator's key endorsements
+    // come after it (docs/format.md).
     IndexUpdater index(store);
     if (auto ok = index.start(static_cast<std::uint64_t>(*size)); !ok) return std::unexpected(ok.error());
     auto index_root = index.finish(static_cast<std::uint64_t>(*size));
     if (!index_root) return std::unexpected(index_root.error());
-    Checkpoint checkpoint{impl_->origin, static_cast<std::uint64_t>(*size), *root, {format_index_line(*index_root)}};
+    auto endorsements = endorsement_lines(store, impl_->origin);
+    if (!endorsements) return std::unexpected(endorsements.error());
+    std::vector<std::string> extensions{format_index_line(*index_root)};
+    for (auto& line : *endorsements) extensions.push_back(std::move(line));
+    Checkpoint checkpoint{impl_->origin, static_cast<std::uint64_t>(*size), *root, std::move(extensions)};
     auto note = sign_checkpoint(checkpoint, operator_key, impl_->origin);
     if (!note) return std::unexpected(note.error());
     StoredCheckpoint row{0, *size, *root, format_timestamp(impl_->settings.clock()), *note};

@@ -2,47 +2,17 @@
 // log's: what auditors and witnesses hold the log to.
 #include "ledger_impl.h"
 #include "merkle_tree.h"
-#include "vinledger/entry.h"
+#include "party_registry.h"
 #include "vinledger/ledger.h"
 
 namespace vinledger {
-namespace {
-
-// Every key the operator (the party registered at seq 0) ever had.
-Result<std::vector<PublicKeyBytes>> operator_keys(Store& store) {
-  auto cursor = store.scan_parties();
-  if (!cursor) return std::unexpected(cursor.error());
-  std::vector<PublicKeyBytes> keys;
-  std::string operator_id;
-  StoredEntry row;
-  for (;;) {
-    auto more = cursor->next(row);
-    if (!more) return std::unexpected(more.error());
-    if (!*more) break;
-    auto entry = parse_entry_leaf(row.leaf);
-    if (!entry) continue;  // audit reports it; a damaged entry names no key
-    auto statement = statement_from_json(std::move(entry->statement));
-    if (!statement || statement->type != StatementType::kParty) continue;
-    PartyRecord record = party_record_from(*statement);
-    if (row.seq == 0) operator_id = record.id;
-    if (record.id == operator_id) keys.push_back(record.vkey.public_key());
-  }
-  return keys;
-}
-
-}  // namespace
 
 Result<Checkpoint> Ledger::open_own_checkpoint(std::string_view signed_checkpoint) {
-  auto keys = operator_keys(*impl_->store);
-  if (!keys) return std::unexpected(keys.error());
-  Error last{ErrorKind::invalid_input, "the ledger has no operator key"};
-  // Newest key first: nearly every checkpoint is signed with the key in force.
-  for (auto key = keys->rbegin(); key != keys->rend(); ++key) {
-    auto opened = open_checkpoint(signed_checkpoint, impl_->origin, VerifierKey::from_public_key(impl_->origin, *key));
-    if (opened) return opened->checkpoint;
-    last = opened.error();
-  }
-  return std::unexpected(last);
+  auto registrations = operator_registrations(*impl_->store);
+  if (!registrations) return std::unexpected(registrations.error());
+  auto opened = open_with_operator_keys(signed_checkpoint, impl_->origin, *registrations);
+  if (!opened) return std::unexpected(opened.error());
+  return opened->checkpoint;
 }
 
 Result<ConsistencyProof> Ledger::consistency_proof(std::uint64_t size1, std::uint64_t size2) {

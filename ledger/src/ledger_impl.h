@@ -43,7 +43,7 @@ struct Ledger::Impl {
       auto registry = PartyRegistry::load(*store);
       if (!registry) return std::unexpected(registry.error());
       parties = std::move(*registry);
-      Appender appender(*store, parties, settings, options);
+      Appender appender(*store, parties, settings, origin, options);
       if (auto ok = appender.start(); !ok) return std::unexpected(ok.error());
       auto report = body(appender);
       if (!report) return report;

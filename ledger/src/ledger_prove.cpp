@@ -85,6 +85,7 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
   if (!log_key) return std::unexpected(log_key.error());
   bool issued_now = false;
   std::string why_new;  // why a new checkpoint is needed, for the error without a key
+  bool signed_with_earlier_key = false;
   // At most twice: the second time a checkpoint covering the VIN exists.
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (auto ok = store.begin_read(); !ok) return std::unexpected(ok.error());
@@ -116,6 +117,15 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
       if (!index_root) return std::unexpected(index_root.error());
       if (!*index_root) {
         why_new = "the latest checkpoint (#" + std::to_string((*latest)->id) + ") predates the VIN index";
+        return std::optional<ProvedBundle>{};
+      }
+      // A bundle names the key that signed its checkpoint, and a checkpoint
+      // signed before the operator's last rotation carries no endorsement of
+      // the key in force: a fresh one, signed with it, carries them all.
+      if (!open_checkpoint((*latest)->note, impl_->origin, *log_key)) {
+        signed_with_earlier_key = true;
+        why_new = "the latest checkpoint was signed with an earlier operator key, so a bundle against it could not "
+                  "name the log's key in force";
         return std::optional<ProvedBundle>{};
       }
 
@@ -173,6 +183,10 @@ Result<ProvedBundle> Ledger::prove(std::string_view vin, const SigningKey* opera
     store.rollback();  // ends the read snapshot
     if (!built) return std::unexpected(built.error());
     if (*built) return std::move(**built);
+    if (!operator_key && signed_with_earlier_key)
+      return invalid_input("the latest checkpoint was signed with an earlier operator key, so a bundle against it "
+                           "could not name the log's key in force; prove needs the operator's key in force to issue "
+                           "one (--operator-key FILE)");
     if (!operator_key)
       return invalid_input(why_new + ", and prove needs the operator's key to issue one (--operator-key FILE)");
     auto issued = checkpoint(*operator_key);

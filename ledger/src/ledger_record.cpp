@@ -5,6 +5,7 @@
 
 #include "ledger_impl.h"
 #include "party_suggestions.h"
+#include "vinledger/key_endorsement.h"
 #include "vinledger/money.h"
 #include "vinledger/timestamp.h"
 
@@ -124,6 +125,9 @@ Result<AppendReport> Ledger::record_all(std::vector<LabelledStatement> statement
       auto head = impl_->store->chain_head(*chain);
       if (!head) return std::unexpected(head.error());
       object["prev"] = *head ? json(to_hex((*head)->hash)) : json(nullptr);
+      // Bound to this ledger (`log`), and an operator's new key endorsed.
+      if (!object.contains("log")) object["log"] = impl_->origin;
+      add_key_endorsement(object, key);
       auto statement = sign_statement(std::move(object), key);
       if (!statement) return std::unexpected(statement.error());
       auto added = impl_->append_signed(appender, std::move(*statement));

@@ -152,7 +152,7 @@ class VehicleReader {
 
 Result<PartyHistory> load_party_history(Store& store) {
   PartyHistory history;
-  auto loaded = for_each_party_record(store, [&](PartyRecord record, std::int64_t seq) -> Status {
+  auto loaded = for_each_party_record(store, PartyLogReading::kStrict, [&](PartyRecord record, std::int64_t seq) -> Status {
     history.add(std::move(record), seq);
     return {};
   });

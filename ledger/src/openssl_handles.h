@@ -4,11 +4,13 @@
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include <cstddef>
 #include <memory>
+#include <string>
 
 namespace vinledger::ossl {
 
@@ -46,5 +48,18 @@ using Pkcs8Ptr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Pkcs8Free>;
 template <class T>
 using OpensslBuffer = std::unique_ptr<T, OpensslFree>;
 using SecretBuffer = std::unique_ptr<unsigned char, ClearFree>;
+
+// Drains this thread's OpenSSL error queue into one line, so a later caller
+// never sees a stale error.
+inline std::string take_errors() {
+  std::string text;
+  while (const unsigned long code = ERR_get_error()) {
+    char buffer[256];
+    ERR_error_string_n(code, buffer, sizeof buffer);
+    if (!text.empty()) text += "; ";
+    text += buffer;
+  }
+  return text.empty() ? "unknown OpenSSL error" : text;
+}
 
 }  // namespace vinledger::ossl

@@ -7,8 +7,9 @@
 #include <unordered_set>
 #include <utility>
 
+#include "utf8.h"
 #include "vinledger/encoding.h"
-#include "vinledger/hash.h"
+#include "vinledger/untrusted_text.h"
 
 namespace vinledger {
 namespace {
@@ -20,38 +21,6 @@ constexpr std::size_t kTimestampBytes = 8;
 constexpr std::size_t kEd25519SignatureBytes = 64;
 
 // ---- Small text helpers ----------------------------------------------------
-
-// What the lead byte of a multi-byte UTF-8 sequence says about it.
-struct Utf8Lead {
-  std::size_t length;
-  char32_t bits;      // the lead byte's share of the code point
-  char32_t smallest;  // anything below is an overlong form
-};
-
-std::optional<Utf8Lead> multibyte_lead(unsigned char lead) {
-  if ((lead & 0xE0) == 0xC0) return Utf8Lead{2, lead & 0x1Fu, 0x80};
-  if ((lead & 0xF0) == 0xE0) return Utf8Lead{3, lead & 0x0Fu, 0x800};
-  if ((lead & 0xF8) == 0xF0) return Utf8Lead{4, lead & 0x07u, 0x10000};
-  return std::nullopt;  // a continuation byte or 0xF8..0xFF
-}
-
-// Length of the well-formed UTF-8 sequence at text[pos], or 0. RFC 3629:
-// no overlong forms, no surrogates, nothing above U+10FFFF.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
-  const auto first = static_cast<unsigned char>(text[pos]);
-  if (first < 0x80) return 1;
-  const std::optional<Utf8Lead> lead = multibyte_lead(first);
-  if (!lead || text.size() - pos < lead->length) return 0;
-  char32_t code_point = lead->bits;
-  for (std::size_t i = 1; i < lead->length; ++i) {
-    const auto continuation = static_cast<unsigned char>(text[pos + i]);
-    if ((continuation & 0xC0) != 0x80) return 0;
-    code_point = code_point << 6 | (continuation & 0x3Fu);
-  }
-  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (code_point < lead->smallest || code_point > 0x10FFFF || surrogate) return 0;
-  return lead->length;
-}
 
 std::size_t line_number_at(std::string_view text, std::size_t offset) {
   return 1 +
@@ -66,22 +35,6 @@ std::string byte_label(unsigned char byte) {
   return buffer;
 }
 
-// Echoes untrusted input in a message without control bytes or pages of it.
-std::string quoted_for_message(std::string_view text) {
-  constexpr std::size_t kMaxShown = 64;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x" + byte_label(c).substr(2);
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  return out + "\"";
-}
-
 // The signed-note byte rules: valid UTF-8, no control character but '\n'.
 Status check_note_bytes(std::string_view bytes) {
   std::size_t pos = 0;
@@ -91,7 +44,7 @@ Status check_note_bytes(std::string_view bytes) {
       return invalid_input(line_label(line_number_at(bytes, pos)) + ": control character " + byte_label(byte) +
                            " (a signed note may contain no control character but newline)");
     }
-    const std::size_t length = utf8_sequence_length(bytes, pos);
+    const std::size_t length = utf8::sequence_length(bytes, pos);
     if (length == 0) return invalid_input(line_label(line_number_at(bytes, pos)) + ": invalid UTF-8");
     pos += length;
   }
@@ -119,15 +72,6 @@ Int read_big_endian(std::span<const std::uint8_t> bytes) {
   return value;
 }
 
-// SHA-256(name || "\n" || type || key)[:4], the key id of every C2SP type.
-std::uint32_t key_id_with_type(std::string_view name, std::uint8_t type, const PublicKeyBytes& key) {
-  std::string preimage(name);
-  preimage.push_back('\n');
-  preimage.push_back(static_cast<char>(type));
-  preimage.append(key.begin(), key.end());
-  return read_big_endian<std::uint32_t>(sha256(preimage));
-}
-
 // ---- Signature lines -------------------------------------------------------
 
 Result<NoteSignature> parse_signature_line(std::string_view line, std::size_t line_number) {
@@ -143,8 +87,8 @@ Result<NoteSignature> parse_signature_line(std::string_view line, std::size_t li
   const std::size_t space = line.find(' ');
   if (space == std::string_view::npos) return invalid_input(where + ": no space between key name and signature");
   const std::string_view name = line.substr(0, space);
-  if (!is_valid_key_name(name)) {
-    return invalid_input(where + ": key name " + quoted_for_message(name) +
+  if (!is_c2sp_key_name(name)) {
+    return invalid_input(where + ": key name " + quote_untrusted(name) +
                          " is empty or contains a space, '+' or a control character");
   }
   std::optional<std::vector<std::uint8_t>> bytes = base64_decode(line.substr(space + 1));
@@ -236,27 +180,6 @@ NoteVerification failed(NoteVerification result, NoteOutcome outcome, std::strin
   return result;
 }
 
-// ---- Verifier keys ---------------------------------------------------------
-
-struct VkeyParts {
-  std::string_view name;
-  std::string_view key_id_hex;
-  std::vector<std::uint8_t> key_data;  // type byte || public key
-};
-
-Result<VkeyParts> split_vkey(std::string_view text) {
-  const std::size_t first_plus = text.find('+');
-  const std::size_t second_plus = first_plus == std::string_view::npos ? first_plus : text.find('+', first_plus + 1);
-  if (second_plus == std::string_view::npos) {
-    return invalid_input("verifier key must have three parts, <name>+<key id>+<base64 key>");
-  }
-  std::optional<std::vector<std::uint8_t>> key_data = base64_decode(text.substr(second_plus + 1));
-  if (!key_data) return invalid_input("key data is not strict standard base64 (RFC 4648, padded)");
-  if (key_data->empty()) return invalid_input("key data is empty");
-  return VkeyParts{text.substr(0, first_plus), text.substr(first_plus + 1, second_plus - first_plus - 1),
-                   std::move(*key_data)};
-}
-
 }  // namespace
 
 // ---- Notes -----------------------------------------------------------------
@@ -308,7 +231,7 @@ Result<std::string> format_signed_note(const SignedNote& note) {
 
 Result<NoteSignature> sign_note_text(std::string_view text, const SigningKey& key, std::string_view name) {
   if (Status valid = check_note_text(text); !valid) return std::unexpected(valid.error());
-  if (!is_valid_key_name(name)) return invalid_input("invalid key name " + quoted_for_message(name));
+  if (!is_c2sp_key_name(name)) return invalid_input("invalid key name " + quote_untrusted(name));
   const SignatureBytes signature = key.sign(text);
   return NoteSignature{std::string(name), key_id_for(name, key.public_key()), {signature.begin(), signature.end()}};
 }
@@ -321,85 +244,10 @@ Result<std::string> sign_note(std::string_view text, const SigningKey& key, std:
 
 // ---- Cosignatures ----------------------------------------------------------
 
-std::string cosignature_message(std::string_view checkpoint_body, std::uint64_t timestamp) {
-  return "cosignature/v1\ntime " + std::to_string(timestamp) + "\n" + std::string(checkpoint_body);
-}
-
-std::uint32_t cosigner_key_id_for(std::string_view name, const PublicKeyBytes& key) {
-  return key_id_with_type(name, kCosignatureV1SignatureType, key);
-}
-
-struct CosignerKey::Impl {
-  Impl(std::string key_name, const PublicKeyBytes& key)
-      // Ed25519 verification is the same for both types; the note key only
-      // lends its verify(), its own key id is never used.
-      : name(std::move(key_name)),
-        key_id(cosigner_key_id_for(name, key)),
-        public_key(key),
-        ed25519(VerifierKey::from_public_key(name, key)) {
-    std::vector<std::uint8_t> key_data{kCosignatureV1SignatureType};
-    key_data.insert(key_data.end(), key.begin(), key.end());
-    text = name + "+" + hex32_encode(key_id) + "+" + base64_encode(key_data);
-  }
-
-  std::string name;
-  std::uint32_t key_id;
-  PublicKeyBytes public_key;
-  VerifierKey ed25519;
-  std::string text;
-};
-
-CosignerKey::CosignerKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
-
-Result<CosignerKey> CosignerKey::parse(std::string_view text) {
-  Result<VkeyParts> parts = split_vkey(text);
-  if (!parts) return std::unexpected(parts.error());
-  if (!is_valid_key_name(parts->name)) {
-    return invalid_input("key name " + quoted_for_message(parts->name) +
-                         " is empty or contains a space, '+' or a control character");
-  }
-  const std::optional<std::uint32_t> key_id = hex32_decode(parts->key_id_hex);
-  if (!key_id) {
-    return invalid_input("key id " + quoted_for_message(parts->key_id_hex) + " is not 8 lowercase hex digits");
-  }
-  if (parts->key_data[0] != kCosignatureV1SignatureType) {
-    return invalid_input("key has signature type " + byte_label(parts->key_data[0]) +
-                         "; a cosigner key has type 0x04 (Ed25519 cosignature/v1)");
-  }
-  PublicKeyBytes public_key;
-  if (parts->key_data.size() != 1 + public_key.size()) {
-    return invalid_input("cosigner key data must be 33 bytes (type 0x04 and a 32-byte key), got " +
-                         std::to_string(parts->key_data.size()));
-  }
-  std::copy(parts->key_data.begin() + 1, parts->key_data.end(), public_key.begin());
-  const std::uint32_t expected = cosigner_key_id_for(parts->name, public_key);
-  if (*key_id != expected) {
-    return invalid_input("key id " + hex32_encode(*key_id) + " does not match name and key (expected " +
-                         hex32_encode(expected) + ")");
-  }
-  return from_public_key(std::string(parts->name), public_key);
-}
-
-CosignerKey CosignerKey::from_public_key(std::string name, const PublicKeyBytes& key) {
-  if (!is_valid_key_name(name)) throw std::invalid_argument("invalid cosigner key name " + quoted_for_message(name));
-  return CosignerKey(std::make_shared<const Impl>(std::move(name), key));
-}
-
-const std::string& CosignerKey::name() const { return impl_->name; }
-std::uint32_t CosignerKey::key_id() const { return impl_->key_id; }
-const PublicKeyBytes& CosignerKey::public_key() const { return impl_->public_key; }
-const std::string& CosignerKey::text() const { return impl_->text; }
-
-bool CosignerKey::verify(std::string_view checkpoint_body, std::uint64_t timestamp,
-                         std::span<const std::uint8_t> signature) const {
-  if (timestamp > kMaxCosignatureTimestamp) return false;
-  return impl_->ed25519.verify(cosignature_message(checkpoint_body, timestamp), signature);
-}
-
 Result<NoteSignature> cosign_note_text(std::string_view checkpoint_body, const SigningKey& key, std::string_view name,
                                        std::uint64_t timestamp) {
   if (Status valid = check_note_text(checkpoint_body); !valid) return std::unexpected(valid.error());
-  if (!is_valid_key_name(name)) return invalid_input("invalid key name " + quoted_for_message(name));
+  if (!is_c2sp_key_name(name)) return invalid_input("invalid key name " + quote_untrusted(name));
   if (timestamp > kMaxCosignatureTimestamp) {
     return invalid_input("cosignature timestamp " + std::to_string(timestamp) + " exceeds 2^63 - 1");
   }
@@ -411,26 +259,6 @@ Result<NoteSignature> cosign_note_text(std::string_view checkpoint_body, const S
 }
 
 // ---- Verification ----------------------------------------------------------
-
-Result<TrustedKey> parse_trusted_key(std::string_view text) {
-  Result<VkeyParts> parts = split_vkey(text);
-  if (!parts) return std::unexpected(parts.error());
-  switch (parts->key_data[0]) {
-    case kEd25519SignatureType: {
-      Result<VerifierKey> key = VerifierKey::parse(text);
-      if (!key) return std::unexpected(key.error());
-      return TrustedKey(std::move(*key));
-    }
-    case kCosignatureV1SignatureType: {
-      Result<CosignerKey> key = CosignerKey::parse(text);
-      if (!key) return std::unexpected(key.error());
-      return TrustedKey(std::move(*key));
-    }
-    default:
-      return invalid_input("key has signature type " + byte_label(parts->key_data[0]) +
-                           "; supported are 0x01 (Ed25519) and 0x04 (Ed25519 cosignature/v1)");
-  }
-}
 
 std::string_view to_string(NoteOutcome outcome) {
   switch (outcome) {

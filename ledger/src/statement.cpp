@@ -9,6 +9,7 @@
 #include "vinledger/canonical_json.h"
 #include "vinledger/encoding.h"
 #include "vinledger/money.h"
+#include "vinledger/untrusted_text.h"
 #include "vinledger/vin.h"
 
 namespace vinledger {
@@ -40,7 +41,7 @@ enum class FieldKind {
   kType, kVin, kTimestamp, kPartyId, kSignature, kPrev,
   kCountry, kPartyCountry, kCountryList, kPort, kText, kYear,
   kRoles, kVerifierKey, kWmiList, kConsignee, kValue, kTrue, kEntryHash,
-  kEngineCc, kFuel, kHsCode, kImo, kMode,
+  kEngineCc, kFuel, kHsCode, kImo, kMode, kLogName,
 };
 
 struct FieldSpec {
@@ -50,22 +51,23 @@ struct FieldSpec {
 };
 
 // Fields every statement has; `vin` is added for every type but `party`.
-constexpr std::array<FieldSpec, 5> kCommonFields = {{
+constexpr std::array<FieldSpec, 6> kCommonFields = {{
     {"type", FieldKind::kType, true},
     {"time", FieldKind::kTimestamp, true},
     {"actor", FieldKind::kPartyId, true},
     {"sig", FieldKind::kSignature, true},
     {"prev", FieldKind::kPrev, false},
+    {"log", FieldKind::kLogName, false},
 }};
 constexpr FieldSpec kVinField = {"vin", FieldKind::kVin, true};
 
-// The fields of each type (brief section 3), in StatementType order.
+// The fields of each type (docs/format.md "Statements"), in StatementType order.
 std::span<const FieldSpec> fields_of(StatementType type) {
   static constexpr FieldSpec kParty[] = {
       {"id", FieldKind::kPartyId, true},        {"name", FieldKind::kText, true},
       {"country", FieldKind::kPartyCountry, true}, {"roles", FieldKind::kRoles, true},
       {"vkey", FieldKind::kVerifierKey, true},  {"wmi", FieldKind::kWmiList, false},
-      {"revoked", FieldKind::kTrue, false}};
+      {"revoked", FieldKind::kTrue, false},     {"endorsement", FieldKind::kSignature, false}};
   static constexpr FieldSpec kManufacture[] = {
       {"country", FieldKind::kCountry, true}, {"make", FieldKind::kText, true},
       {"model", FieldKind::kText, true},      {"year", FieldKind::kYear, true},
@@ -116,13 +118,11 @@ std::span<const FieldSpec> fields_of(StatementType type) {
   return {};
 }
 
-// Quotes a value for an error message: short, one line.
+// Quotes a value for an error message: short, one line, escaped.
 std::string shown(const json& value) {
-  std::string text = value.is_string() ? value.get_ref<const std::string&>() : value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  for (char& c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return "\"" + text + "\"";
+  return quote_untrusted(value.is_string() ? value.get_ref<const std::string&>()
+                                           : value.dump(-1, ' ', false, json::error_handler_t::replace),
+                         40);
 }
 
 bool is_upper_letters(std::string_view text, std::size_t length) {
@@ -155,7 +155,12 @@ bool is_imo_number(std::string_view number) {
   return sum % 10 == number[6] - '0';
 }
 
-Status check_text(const json& value) {
+// Free text is shown to people on one line, so it may hold nothing that
+// breaks a line, drives a terminal or reorders or hides what is shown:
+// untrusted_text.h's hidden and control characters. What a ledger recorded
+// before the rule covered bidirectional, separator and zero-width
+// characters is still read (kRecorded); C0, DEL and C1 never were allowed.
+Status check_text(const json& value, StatementSource source) {
   if (!value.is_string()) return invalid_input("must be a string");
   const auto& text = value.get_ref<const std::string&>();
   if (text.empty()) return invalid_input("must not be empty");
@@ -168,6 +173,11 @@ Status check_text(const json& value) {
     const bool c1 = byte == 0xc2 && next >= 0x80 && next <= 0x9f;
     if (byte < 0x20 || byte == 0x7f || c1) return invalid_input("contains a control character");
   }
+  if (source == StatementSource::kNew)
+    if (auto hidden = hidden_or_control_in(text))
+      return invalid_input("contains " + *hidden +
+                           ", a bidirectional control, line or paragraph separator or invisible character (refused "
+                           "in text: it could make a record read otherwise than it says)");
   return {};
 }
 
@@ -207,7 +217,7 @@ Status check_closed_object(const json& value, std::initializer_list<std::string_
   return {};
 }
 
-Status check_field(FieldKind kind, const json& value) {
+Status check_field(FieldKind kind, const json& value, StatementSource source) {
   switch (kind) {
     case FieldKind::kType:
       if (value.is_string() && statement_type_from(value.get_ref<const std::string&>())) return {};
@@ -244,7 +254,7 @@ Status check_field(FieldKind kind, const json& value) {
     case FieldKind::kPort:
       if (value.is_string() && is_locode(value.get_ref<const std::string&>())) return {};
       return invalid_input(shown(value) + " is not a UN/LOCODE (country code + 3 of A-Z 2-9, e.g. JPUKB)");
-    case FieldKind::kText: return check_text(value);
+    case FieldKind::kText: return check_text(value, source);
     case FieldKind::kYear:
       if (value.is_number_integer() && value.get<std::int64_t>() >= 1886 && value.get<std::int64_t>() <= 2100)
         return {};
@@ -257,10 +267,15 @@ Status check_field(FieldKind kind, const json& value) {
       });
     case FieldKind::kVerifierKey: {
       if (!value.is_string()) return invalid_input("must be a verifier key string");
-      auto key = VerifierKey::parse(value.get_ref<const std::string&>());
+      const auto& text = value.get_ref<const std::string&>();
+      auto key = source == StatementSource::kNew ? VerifierKey::parse(text) : VerifierKey::parse_recorded(text);
       if (!key) return std::unexpected(key.error());
       return {};
     }
+    case FieldKind::kLogName:
+      // The origin of the log the statement is meant for (docs/format.md).
+      if (value.is_string() && is_c2sp_key_name(value.get_ref<const std::string&>())) return {};
+      return invalid_input(shown(value) + " is not a log origin");
     case FieldKind::kWmiList:
       return check_array(value, false, [](const json& item) -> Status {
         if (item.is_string() && item.get_ref<const std::string&>().size() == 3) {
@@ -274,9 +289,9 @@ Status check_field(FieldKind kind, const json& value) {
       if (value.is_boolean() && value.get<bool>()) return {};
       return invalid_input("must be true when present");
     case FieldKind::kConsignee:
-      if (value.is_string()) return check_field(FieldKind::kPartyId, value);
-      return check_closed_object(value, {"name", "country"}, [](std::string_view name, const json& member) {
-        return name == "name" ? check_text(member) : check_country(member, false);
+      if (value.is_string()) return check_field(FieldKind::kPartyId, value, source);
+      return check_closed_object(value, {"name", "country"}, [source](std::string_view name, const json& member) {
+        return name == "name" ? check_text(member, source) : check_country(member, false);
       });
     case FieldKind::kValue:
       return check_closed_object(value, {"amount", "currency"}, [](std::string_view name, const json& member) -> Status {
@@ -318,14 +333,14 @@ const FieldSpec* find_spec(StatementType type, std::string_view field) {
   return nullptr;
 }
 
-Status check_fields(const json& object, StatementType type) {
+Status check_fields(const json& object, StatementType type, StatementSource source) {
   auto check_spec = [&](const FieldSpec& spec) -> Status {
     auto it = object.find(spec.name);
     if (it == object.end()) {
       if (spec.required) return invalid_input("missing field \"" + std::string(spec.name) + "\"");
       return {};
     }
-    if (auto ok = check_field(spec.kind, *it); !ok)
+    if (auto ok = check_field(spec.kind, *it, source); !ok)
       return invalid_input("field \"" + std::string(spec.name) + "\" " + ok.error().message);
     return {};
   };
@@ -455,14 +470,14 @@ std::string Statement::chain() const {
   return type == StatementType::kParty ? party_chain(object["id"].get_ref<const std::string&>()) : vin;
 }
 
-Result<Statement> statement_from_json(json object) {
+Result<Statement> statement_from_json(json object, StatementSource source) {
   if (!object.is_object()) return invalid_input("a statement must be a JSON object");
   auto type_field = object.find("type");
   if (type_field == object.end()) return invalid_input("missing field \"type\"");
-  if (auto ok = check_field(FieldKind::kType, *type_field); !ok)
+  if (auto ok = check_field(FieldKind::kType, *type_field, source); !ok)
     return invalid_input("field \"type\" " + ok.error().message);
   const StatementType type = *statement_type_from(type_field->get_ref<const std::string&>());
-  if (auto ok = check_fields(object, type); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_fields(object, type, source); !ok) return std::unexpected(ok.error());
 
   Statement statement;
   statement.type = type;
@@ -507,7 +522,7 @@ Result<json> field_value_from_text(std::string_view field, std::string_view text
     std::int64_t year = 0;
     auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), year);
     if (error != std::errc() || end != value.data() + value.size() || value.empty())
-      return invalid_input("field \"" + std::string(field) + "\" must be an integer, got \"" + value + "\"");
+      return invalid_input("field \"" + std::string(field) + "\" must be an integer, got " + quote_untrusted(value));
     return json(year);
   }
   if (field == "via" || field == "roles" || field == "wmi") {
@@ -538,11 +553,16 @@ PartyRecord party_record_from(const Statement& statement) {
   const json& object = statement.object;
   PartyRecord record{object["id"].get<std::string>(), object["name"].get<std::string>(),
                      object["country"].get<std::string>(), RoleSet{},
-                     *VerifierKey::parse(object["vkey"].get_ref<const std::string&>()), {}};
+                     *VerifierKey::parse_recorded(object["vkey"].get_ref<const std::string&>()), {}};
   for (const auto& role : object["roles"]) record.roles.add(*role_from(role.get_ref<const std::string&>()));
   if (auto wmi = object.find("wmi"); wmi != object.end())
     for (const auto& code : *wmi) record.wmi.push_back(code.get<std::string>());
   record.revoked = object.contains("revoked");
+  if (auto endorsement = object.find("endorsement"); endorsement != object.end()) {
+    const auto bytes = *base64_decode(endorsement->get_ref<const std::string&>());
+    record.endorsement.emplace();
+    std::copy(bytes.begin(), bytes.end(), record.endorsement->begin());
+  }
   return record;
 }
 

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "vinledger/untrusted_text.h"
+
 namespace vinledger {
 namespace {
 
@@ -36,11 +38,8 @@ std::int64_t days_from_civil(int year, int month, int day) {
 }
 
 Error bad_timestamp(std::string_view text, const char* why) {
-  std::string shown(text.substr(0, 40));
-  for (char& c : shown)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return Error{ErrorKind::invalid_input,
-               "invalid timestamp \"" + shown + "\": " + why + " (expected RFC 3339 UTC, e.g. 2023-05-01T09:30:00Z)"};
+  return Error{ErrorKind::invalid_input, "invalid timestamp " + quote_untrusted(text, 40) + ": " + why +
+                                             " (expected RFC 3339 UTC, e.g. 2023-05-01T09:30:00Z)"};
 }
 
 Result<std::int64_t> parse_date_days(std::string_view text) {

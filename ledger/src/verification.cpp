@@ -14,7 +14,7 @@
 namespace vinledger {
 
 Result<VehicleEvent> vehicle_event_from(std::int64_t seq, std::string recorded, nlohmann::json statement) {
-  auto checked = statement_from_json(std::move(statement));
+  auto checked = statement_from_json(std::move(statement), StatementSource::kRecorded);
   if (!checked) return std::unexpected(checked.error());
   if (checked->type == StatementType::kParty)
     return invalid_input("entry " + std::to_string(seq) + " is a party registration, not a vehicle event");
@@ -24,7 +24,8 @@ Result<VehicleEvent> vehicle_event_from(std::int64_t seq, std::string recorded, 
 void PartyHistory::add(PartyRecord record, std::int64_t seq) {
   if (seq == 0) operator_id_ = record.id;
   auto& versions = parties_[record.id];
-  versions.push_back(PartyVersion{std::move(record), seq});
+  const std::int64_t first_seq = versions.empty() ? seq : versions.front().first_seq;
+  versions.push_back(PartyVersion{std::move(record), seq, first_seq});
 }
 
 const PartyVersion* PartyHistory::as_of(std::string_view id, std::int64_t seq) const {

@@ -5,6 +5,7 @@
 #include "durable_file.h"
 #include "vinledger/merkle.h"
 #include "vinledger/timestamp.h"
+#include "vinledger/untrusted_text.h"
 
 namespace vinledger {
 namespace {
@@ -13,6 +14,26 @@ constexpr const char* kConfigFile = "witness.json";
 constexpr const char* kStateFile = "state.json";
 constexpr const char* kLockFile = "lock";
 constexpr std::size_t kMaxConfigBytes = 64 * 1024;
+
+// What the witness remembers: the latest checkpoint it cosigned, as the log
+// signed it, and the log key that signed it.
+struct WitnessState {
+  Checkpoint checkpoint;
+  std::string note;
+  VerifierKey log_key;
+};
+
+// Creates `dir` (and its parents) and makes it 0700 whatever the umask, an
+// existing directory included: the state and the lock are the witness's
+// alone, and only its owner may add files beside them.
+Status make_private_directory(const std::filesystem::path& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return storage_error("cannot create " + dir.string() + ": " + error.message());
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, error);
+  if (error) return storage_error("cannot make " + dir.string() + " private (mode 0700): " + error.message());
+  return {};
+}
 
 std::unexpected<Error> refused(const std::string& why) { return conflict("witness refuses: " + why); }
 
@@ -50,18 +71,23 @@ struct Witness::Impl {
 
   // The signed checkpoint in the state, verified again on every read: a
   // state that no longer verifies is damage, not a reason to start over.
-  Result<std::optional<std::pair<Checkpoint, std::string>>> read_state() {
+  // It was opened from the configured log key, following the key
+  // endorsements it carries; the key that signed it is the key the witness
+  // trusts from then on, so a rotation it followed once it never unlearns.
+  Result<std::optional<WitnessState>> read_state() {
     const std::filesystem::path path = dir / kStateFile;
     auto state = read_json_file(path, kMaxNoteBytes * 2);
     if (!state) return std::unexpected(state.error());
     auto note = state->find("checkpoint");
     if (note == state->end()) return storage_error(path.string() + " is damaged (no \"checkpoint\")");
-    if (note->is_null()) return std::optional<std::pair<Checkpoint, std::string>>{};
+    if (note->is_null()) return std::optional<WitnessState>{};
     if (!note->is_string()) return storage_error(path.string() + " is damaged (\"checkpoint\" is not a note)");
     auto opened = open_checkpoint(note->get<std::string>(), config.origin(), config.log_key);
     if (!opened)
       return storage_error(path.string() + " is damaged (its checkpoint does not verify: " + opened.error().message + ")");
-    return std::optional<std::pair<Checkpoint, std::string>>{std::pair{opened->checkpoint, note->get<std::string>()}};
+    auto signer = VerifierKey::parse(opened->log_key);
+    if (!signer) return storage_error(path.string() + " is damaged (its log key: " + signer.error().message + ")");
+    return std::optional<WitnessState>{WitnessState{opened->checkpoint, note->get<std::string>(), *signer}};
   }
 
   Status write_state(std::string_view signed_checkpoint) {
@@ -70,10 +96,10 @@ struct Witness::Impl {
 
   // Holds `next` to what the witness cosigned last. Returns whether the state
   // must move forward (false: the same tree again).
-  Result<bool> check_against(const std::optional<std::pair<Checkpoint, std::string>>& state, const Checkpoint& next,
+  Result<bool> check_against(const std::optional<WitnessState>& state, const Checkpoint& next,
                              const ProofSource& proof_source) {
     if (!state) return true;  // the first checkpoint seen: nothing to hold it to
-    const Checkpoint& last = state->first;
+    const Checkpoint& last = state->checkpoint;
     if (last.size == 0 && next.size > 0) return true;  // every tree extends the empty one
     if (next.size < last.size)
       return refused("the checkpoint has size " + std::to_string(next.size) + ", older than size " +
@@ -123,13 +149,17 @@ const WitnessConfig& Witness::config() const { return impl_->config; }
 
 Result<WitnessConfig> Witness::init(const std::filesystem::path& dir, const std::string& name,
                                     const std::filesystem::path& key_file, const VerifierKey& log_key) {
-  if (!is_valid_key_name(name)) return invalid_input("witness name \"" + name + "\" is not valid (no spaces, no '+')");
+  if (!is_valid_key_name(name))
+    return invalid_input("witness name " + quote_untrusted(name) +
+                         " is not valid (no spaces, no '+', no control or hidden characters)");
+  if (name == log_key.name())
+    return invalid_input("witness name " + quote_untrusted(name) +
+                         " is the log's origin: a witness's key may not be named like the log it watches");
   std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return storage_error("cannot create " + dir.string() + ": " + error.message());
   for (const char* file : {kConfigFile, kStateFile})
     if (std::filesystem::exists(dir / file))
       return invalid_input("refusing to init a witness in " + dir.string() + ": it already holds " + file);
+  if (auto made = make_private_directory(dir); !made) return std::unexpected(made.error());
 
   const std::filesystem::path key_path = std::filesystem::absolute(key_file);
   bool created_key = false;
@@ -177,25 +207,28 @@ Result<std::optional<Checkpoint>> Witness::latest() {
   auto state = impl_->read_state();
   if (!state) return std::unexpected(state.error());
   if (!*state) return std::optional<Checkpoint>{};
-  return std::optional<Checkpoint>{(*state)->first};
+  return std::optional<Checkpoint>{(*state)->checkpoint};
 }
 
 Result<std::string> Witness::cosign(std::string_view signed_checkpoint, const ProofSource& proof,
                                     const StateCheck& check) {
   Impl& self = *impl_;
-  auto opened = open_checkpoint(signed_checkpoint, self.config.origin(), self.config.log_key);
-  if (!opened)
-    return invalid_input("not a checkpoint of " + self.config.origin() + " signed by " + self.config.log_key.text() +
-                         ": " + opened.error().message);
-
   // From reading the state to writing it, no other cosign may run: two
   // cosigns of diverging trees would otherwise both pass.
   auto lock = FileLock::acquire(self.dir / kLockFile);
   if (!lock) return std::unexpected(lock.error());
   auto state = self.read_state();
   if (!state) return std::unexpected(state.error());
+  // The log key the witness trusts now: the one that signed what it last
+  // cosigned. A checkpoint signed by a later key must carry that key's
+  // endorsement chain from it (key_endorsement.h).
+  const VerifierKey& trusted = *state ? (*state)->log_key : self.config.log_key;
+  auto opened = open_checkpoint(signed_checkpoint, self.config.origin(), trusted);
+  if (!opened)
+    return invalid_input("not a checkpoint of " + quote_untrusted(self.config.origin()) + " signed by " +
+                         trusted.text() + " or a key it endorses: " + opened.error().message);
   if (check)
-    if (auto ok = check(*state ? std::optional<Checkpoint>((*state)->first) : std::nullopt, opened->checkpoint); !ok)
+    if (auto ok = check(*state ? std::optional<Checkpoint>((*state)->checkpoint) : std::nullopt, opened->checkpoint); !ok)
       return std::unexpected(ok.error());
   auto advance = self.check_against(*state, opened->checkpoint, proof);
   if (!advance) return std::unexpected(advance.error());

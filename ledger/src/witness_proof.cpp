@@ -1,5 +1,6 @@
 // The proof text shared by `consistency` and `witness cosign --proof`, and
 // the merging of cosigned copies of one checkpoint.
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -41,27 +42,53 @@ Result<std::vector<Hash>> parse_proof_lines(std::string_view text) {
   return proof;
 }
 
-Result<std::string> merge_cosignatures(std::string_view signed_checkpoint, std::span<const std::string> cosigned,
-                                       std::span<const std::string> sources, const VerifierKey& log_key) {
+Result<MergedCosignatures> merge_cosignatures(std::string_view signed_checkpoint, std::span<const std::string> cosigned,
+                                              std::span<const std::string> sources, const VerifierKey& log_key,
+                                              std::span<const TrustedKey> witnesses) {
   auto base = open_checkpoint(signed_checkpoint, log_key.name(), log_key);
   if (!base) return std::unexpected(base.error());
   auto merged = parse_signed_note(signed_checkpoint);
   if (!merged) return std::unexpected(merged.error());
+  MergedCosignatures result;
   std::set<std::pair<std::string, std::uint32_t>> seen;
   for (const auto& signature : merged->signatures) seen.emplace(signature.name, signature.key_id);
   for (std::size_t i = 0; i < cosigned.size(); ++i) {
     const std::string source = i < sources.size() ? sources[i] : "cosigned checkpoint " + std::to_string(i + 1);
-    auto copy = open_checkpoint(cosigned[i], log_key.name(), log_key);
-    if (!copy) return invalid_input(source + ": " + copy.error().message);
-    if (copy->body != base->body)
-      return invalid_input(source + " cosigns another checkpoint (size " + std::to_string(copy->checkpoint.size) +
-                           ") than the one being issued (size " + std::to_string(base->checkpoint.size) + ")");
+    auto skip = [&](std::string reason) { result.skipped.push_back({source, std::move(reason)}); };
+    // Every line of a configured witness is verified here: one that fails
+    // rejects the copy, as verify_note rejects a note.
+    auto copy = open_checkpoint(cosigned[i], log_key.name(), log_key, witnesses);
+    if (!copy) {
+      skip(copy.error().message);
+      continue;
+    }
+    if (copy->body != base->body) {
+      skip("it cosigns another checkpoint (size " + std::to_string(copy->checkpoint.size) + ") than the one issued (size " +
+           std::to_string(base->checkpoint.size) + ")");
+      continue;
+    }
     auto note = parse_signed_note(cosigned[i]);
-    if (!note) return invalid_input(source + ": " + note.error().message);
-    for (auto& signature : note->signatures)
-      if (seen.emplace(signature.name, signature.key_id).second) merged->signatures.push_back(std::move(signature));
+    if (!note) {
+      skip(note.error().message);
+      continue;
+    }
+    std::size_t taken = 0;
+    for (const VerifiedSignature& verified : copy->cosignatures) {
+      if (!seen.emplace(verified.name, verified.key_id).second) continue;
+      auto line = std::find_if(note->signatures.begin(), note->signatures.end(), [&](const NoteSignature& s) {
+        return s.name == verified.name && s.key_id == verified.key_id;
+      });
+      merged->signatures.push_back(*line);
+      result.witnesses.push_back(verified.name);
+      ++taken;
+    }
+    if (copy->cosignatures.empty()) skip("it holds no cosignature by a configured witness key");
+    else if (taken == 0) skip("its witnesses' cosignatures were already taken from an earlier copy");
   }
-  return format_signed_note(*merged);
+  auto note = format_signed_note(*merged);
+  if (!note) return std::unexpected(note.error());
+  result.note = std::move(*note);
+  return result;
 }
 
 }  // namespace vinledger

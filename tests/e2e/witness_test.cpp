@@ -156,7 +156,8 @@ TEST_CASE("checkpoint --cosigned merges what several witnesses printed", "[witne
   write_file(dir / "auditor.cp", auditor.cosign(checkpoint).out);
 
   auto merged = ledger.run({"checkpoint", "--cosigned", (dir / "customs.cp").string(), "--cosigned",
-                            (dir / "auditor.cp").string(), "--cosigned", (dir / "customs.cp").string()});
+                            (dir / "auditor.cp").string(), "--cosigned", (dir / "customs.cp").string(), "--witness",
+                            customs.cosigner_key(), "--witness", auditor.cosigner_key()});
   INFO(merged.err);
   REQUIRE(merged.exit_code == 0);
   std::vector<vinledger::TrustedKey> witnesses{*vinledger::parse_trusted_key(customs.cosigner_key()),
@@ -165,11 +166,57 @@ TEST_CASE("checkpoint --cosigned merges what several witnesses printed", "[witne
   REQUIRE(opened);
   CHECK(opened->cosignatures.size() == 2);
 
-  // A cosigned copy of an older checkpoint is refused: the log moved on.
+  // A cosigned copy of an older checkpoint is skipped and named: the log
+  // moved on.
   grow(ledger, 1);
-  auto stale = ledger.run({"checkpoint", "--cosigned", (dir / "customs.cp").string()});
-  CHECK(stale.exit_code == 2);
-  CHECK(stale.err.find("customs.cp cosigns another checkpoint") != std::string::npos);
+  auto stale = ledger.run({"checkpoint", "--cosigned", (dir / "customs.cp").string(), "--witness",
+                           customs.cosigner_key()});
+  CHECK(stale.exit_code == 0);
+  CHECK(stale.err.find("skipped " + (dir / "customs.cp").string() + ": it cosigns another checkpoint") !=
+        std::string::npos);
+  // Without the witnesses' keys there is nothing to merge by.
+  CHECK(ledger.run({"checkpoint", "--cosigned", (dir / "customs.cp").string()}).exit_code == 2);
+}
+
+TEST_CASE("checkpoint --cosigned: one junk copy does not keep the honest ones out", "[witness][checkpoint]") {
+  TempDir dir;
+  CliLedger ledger(dir);
+  ledger.load_scenario("real-case");
+  const std::string log_key = log_key_of(ledger);
+  CliWitness customs(dir, "customs.example/w", log_key);
+  CliWitness auditor(dir, "auditor.example/w", log_key);
+  CliWitness stranger(dir, "stranger.example/w", log_key);
+  const auto checkpoint = save_checkpoint(ledger, dir / "cp");
+  const std::string honest = customs.cosign(checkpoint).out;
+  write_file(dir / "customs.cp", honest);
+  write_file(dir / "auditor.cp", auditor.cosign(checkpoint).out);
+  write_file(dir / "stranger.cp", stranger.cosign(checkpoint).out);
+  // The customs witness's line, its signature bytes changed: junk.
+  std::string junk = honest;
+  const std::size_t line = junk.rfind("\xE2\x80\x94 customs.example/w ");
+  REQUIRE(line != std::string::npos);
+  const std::size_t flip = junk.find('\n', line) - 3;
+  junk[flip] = junk[flip] == 'A' ? 'B' : 'A';
+  write_file(dir / "junk.cp", junk);
+
+  auto merged = ledger.run({"--json", "checkpoint", "--cosigned", (dir / "junk.cp").string(), "--cosigned",
+                            (dir / "stranger.cp").string(), "--cosigned", (dir / "customs.cp").string(), "--cosigned",
+                            (dir / "auditor.cp").string(), "--witness", customs.cosigner_key(), "--witness",
+                            auditor.cosigner_key()});
+  INFO(merged.err);
+  REQUIRE(merged.exit_code == 0);
+  CHECK(merged.err.find("skipped " + (dir / "junk.cp").string()) != std::string::npos);
+  CHECK(merged.err.find("skipped " + (dir / "stranger.cp").string()) != std::string::npos);
+  const auto document = nlohmann::json::parse(merged.out);
+  CHECK(document["cosigned_by"] == nlohmann::json::array({"customs.example/w", "auditor.example/w"}));
+  CHECK(document["skipped"].size() == 2);
+  std::vector<vinledger::TrustedKey> witnesses{*vinledger::parse_trusted_key(customs.cosigner_key()),
+                                               *vinledger::parse_trusted_key(auditor.cosigner_key())};
+  auto opened = vinledger::open_checkpoint(document["note"].get<std::string>(), kOrigin,
+                                           *vinledger::VerifierKey::parse(log_key), witnesses);
+  REQUIRE(opened);
+  CHECK(opened->cosignatures.size() == 2);
+  CHECK(opened->unverified.empty());
 }
 
 // The state is never behind a cosignature the witness printed, however it

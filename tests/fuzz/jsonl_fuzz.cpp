@@ -66,8 +66,8 @@ vinledger::PartySnapshot one_party() {
                                *vinledger::VerifierKey::parse(
                                    "skoda-cz+038a090d+AU29wjV9GxMRcembAW5Wv8xnYvqf9H8nSJfOpPhgV7td"),
                                {}};
-  auto parties = std::make_shared<std::map<std::string, vinledger::RegisteredParty, std::less<>>>();
-  parties->emplace(skoda.id, vinledger::RegisteredParty{skoda, 0});
+  auto parties = std::make_shared<std::map<std::string, vinledger::PartyVersion, std::less<>>>();
+  parties->emplace(skoda.id, vinledger::PartyVersion{skoda, 0, 0});
   return parties;
 }
 
@@ -91,8 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(item.line == line.number);
     if (!item.statement) continue;
     const bool known = item.statement->actor == "skoda-cz";
-    require(item.checked_key.empty() != known);
-    require(known || !item.signature_ok);
+    require(item.signature.key_text.empty() != known);
+    require(known || !item.signature.ok);
   }
   return 0;
 }

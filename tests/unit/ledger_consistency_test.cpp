@@ -12,6 +12,7 @@
 #include "merkle_tree.h"
 #include "process.h"
 #include "vinledger/checkpoint.h"
+#include "vinledger/key_endorsement.h"
 #include "vinledger/ledger.h"
 #include "vinledger/merkle.h"
 
@@ -137,6 +138,7 @@ TEST_CASE_METHOD(ConsistencyFixture, "open_own_checkpoint accepts this log's che
                    {"id", "operator"}, {"name", kOrigin},              {"country", "ZZ"},
                    {"roles", {"regulator"}}, {"vkey", rotated.verifier(kOrigin).text()},
                    {"prev", to_hex(ledger.head("party/operator")->value())}};
+  add_key_endorsement(rotation, operator_key);  // the old key vouches for the new one
   std::istringstream in(sign_statement(rotation, operator_key)->canonical + "\n");
   REQUIRE(ledger.append(in, "rotation"));
   CHECK(ledger.open_own_checkpoint(issued->note).has_value());

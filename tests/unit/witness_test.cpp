@@ -273,7 +273,7 @@ TEST_CASE("proof lines: what consistency prints, parsed strictly", "[witness]") 
   CHECK_FALSE(parse_proof_lines(crlf).has_value());
 }
 
-TEST_CASE("merge_cosignatures takes each witness once, only for the same checkpoint", "[witness]") {
+TEST_CASE("merge_cosignatures takes each configured witness once, only for the same checkpoint", "[witness]") {
   TestLog log(20);
   const std::string note = log.note(20);
   auto cosigned_by = [&](std::uint8_t seed, const std::string& name, const std::string& base) {
@@ -281,22 +281,60 @@ TEST_CASE("merge_cosignatures takes each witness once, only for the same checkpo
     parsed->signatures.push_back(*cosign_checkpoint(log.at(20), key_from(seed), name, 100 + seed));
     return *format_signed_note(*parsed);
   };
+  std::vector<TrustedKey> witnesses{CosignerKey::from_public_key("a.example/w", key_from(4).public_key()),
+                                    CosignerKey::from_public_key("b.example/w", key_from(5).public_key())};
   const std::vector<std::string> copies{cosigned_by(4, "a.example/w", note), cosigned_by(5, "b.example/w", note),
                                         cosigned_by(4, "a.example/w", note)};
   const std::vector<std::string> sources{"a", "b", "a2"};
-  auto merged = merge_cosignatures(note, copies, sources, log.vkey);
+  auto merged = merge_cosignatures(note, copies, sources, log.vkey, witnesses);
   REQUIRE(merged.has_value());
-  std::vector<TrustedKey> witnesses{CosignerKey::from_public_key("a.example/w", key_from(4).public_key()),
-                                    CosignerKey::from_public_key("b.example/w", key_from(5).public_key())};
-  auto opened = open_checkpoint(*merged, kOrigin, log.vkey, witnesses);
+  CHECK(merged->witnesses == std::vector<std::string>{"a.example/w", "b.example/w"});
+  auto opened = open_checkpoint(merged->note, kOrigin, log.vkey, witnesses);
   REQUIRE(opened.has_value());
   CHECK(opened->cosignatures.size() == 2);
 
-  const std::vector<std::string> other{cosigned_by(4, "a.example/w", log.note(19))};
+  auto stale_copy = parse_signed_note(log.note(19));
+  stale_copy->signatures.push_back(*cosign_checkpoint(log.at(19), key_from(4), "a.example/w", 104));
+  const std::vector<std::string> other{*format_signed_note(*stale_copy)};
   const std::vector<std::string> other_source{"old.cosigned"};
-  auto refused = merge_cosignatures(note, other, other_source, log.vkey);
-  REQUIRE_FALSE(refused.has_value());
-  CHECK(refused.error().message.find("old.cosigned cosigns another checkpoint") == 0);
+  auto stale = merge_cosignatures(note, other, other_source, log.vkey, witnesses);
+  REQUIRE(stale.has_value());
+  CHECK(stale->note == note);
+  REQUIRE(stale->skipped.size() == 1);
+  CHECK(stale->skipped[0].source == "old.cosigned");
+  INFO(stale->skipped[0].reason);
+  CHECK(stale->skipped[0].reason.find("cosigns another checkpoint") != std::string::npos);
+}
+
+TEST_CASE("merge_cosignatures skips a junk copy and keeps the honest ones", "[witness]") {
+  TestLog log(20);
+  const std::string note = log.note(20);
+  std::vector<TrustedKey> witnesses{CosignerKey::from_public_key("a.example/w", key_from(4).public_key()),
+                                    CosignerKey::from_public_key("b.example/w", key_from(5).public_key())};
+  auto with_lines = [&](const std::vector<NoteSignature>& lines) {
+    auto parsed = parse_signed_note(note);
+    for (const auto& line : lines) parsed->signatures.push_back(line);
+    return *format_signed_note(*parsed);
+  };
+  const NoteSignature good_a = *cosign_checkpoint(log.at(20), key_from(4), "a.example/w", 104);
+  const NoteSignature good_b = *cosign_checkpoint(log.at(20), key_from(5), "b.example/w", 105);
+  NoteSignature bad_a = good_a;
+  bad_a.signature.back() ^= 1;  // a line of a configured witness that does not verify
+  const NoteSignature stranger = *cosign_checkpoint(log.at(20), key_from(6), "c.example/w", 106);
+  const std::vector<std::string> copies{with_lines({bad_a, good_b}), with_lines({stranger}), "junk\n",
+                                        with_lines({good_a}), with_lines({good_b})};
+  const std::vector<std::string> sources{"junk-a", "stranger", "garbage", "honest-a", "honest-b"};
+  auto merged = merge_cosignatures(note, copies, sources, log.vkey, witnesses);
+  REQUIRE(merged.has_value());
+  auto opened = open_checkpoint(merged->note, kOrigin, log.vkey, witnesses);
+  REQUIRE(opened.has_value());
+  CHECK(opened->cosignatures.size() == 2);
+  CHECK(opened->unverified.empty());  // the stranger's line was not merged
+  std::vector<std::string> skipped;
+  for (const auto& s : merged->skipped) skipped.push_back(s.source);
+  CHECK(skipped == std::vector<std::string>{"junk-a", "stranger", "garbage"});
+  CHECK(merged->skipped[0].reason.find("invalid signature by trusted key a.example/w") != std::string::npos);
+  CHECK(merged->skipped[1].reason.find("no cosignature by a configured witness") != std::string::npos);
 }
 
 // The shared consistency probes, met as a witness meets them: it cosigned

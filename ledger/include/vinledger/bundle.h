@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,22 @@ struct BundleTrust {
   std::string known_checkpoint;
 };
 
+// How far a bundle's evidence goes: the VIN's entries up to `through_seq`,
+// proved against a checkpoint of a log of `checkpoint_size` entries. An
+// inclusion proof shows presence, never absence: unless the VIN's last
+// entry in the bundle is the log's last at the checkpoint, entries of the
+// VIN recorded after `through_seq` cannot be excluded (docs/format.md),
+// except by a v2 bundle's VIN index proof (`proven`).
+struct EvidenceExtent {
+  std::int64_t through_seq = -1;  // -1: the bundle holds no entry (an absence bundle)
+  std::uint64_t checkpoint_size = 0;
+  bool proven = false;            // the VIN index proves the bundle holds every entry
+
+  bool complete() const {
+    return proven || (through_seq >= 0 && checkpoint_size <= static_cast<std::uint64_t>(through_seq) + 1);
+  }
+};
+
 struct VerifiedBundle {
   enum class Completeness {
     kUnknown,   // a v1 bundle: entries after its last one cannot be excluded
@@ -82,7 +99,14 @@ struct VerifiedBundle {
   std::vector<VehicleEvent> events;  // the VIN's events, proved, in seq order
   PartyHistory parties;              // the proved registrations
   std::size_t party_entries = 0;
+  EvidenceExtent extent;
 };
+
+// The verdict on a bundle's findings: verdict_for's, and when the extent is
+// not complete, words that say up to which seq the evidence goes, so that
+// "the vehicle went where its declarations said" is never claimed of
+// entries the bundle cannot show.
+Verdict bundle_verdict(std::span<const Finding> findings, const EvidenceExtent& extent);
 
 // Why a bundle was refused. `item` names the part of the file, e.g.
 // "entries[3].tlog_proof line 4", "parties[0].entry", "checkpoint".
@@ -106,11 +130,14 @@ std::expected<Bundle, BundleFailure> parse_bundle(std::string_view text);
 
 // Checks everything a bundle claims, trusting only `trust`: the format; that
 // every proof is against the same checkpoint, signed by the log key under its
-// origin (and cosigned by enough witnesses); every entry's leaf hash and
+// origin, or by a later key of the log that the checkpoint's key
+// endorsements lead to from it (and cosigned by enough witnesses); that
+// `log_key` names the key that signed; every entry's leaf hash and
 // inclusion proof; the VIN's chain (vin_prev) from its first entry; each
 // party's chain of registrations from its first; every party entry signed by
 // the operator's key in force and every VIN statement by its actor's key in
-// force, both as registered in the bundle itself; for v2, the index proof
+// force, both as registered in the bundle itself, under the key-in-force
+// rules audit applies (revocation, rotation); for v2, the index proof
 // against the checkpoint's index root, and that the bundle's last entry is
 // the VIN's head it proves (or that an absence bundle's VIN has none); and
 // that the checkpoint is not older than trust.known_checkpoint. Pure: no I/O.

@@ -20,6 +20,7 @@
 #include "vinledger/keys.h"
 #include "vinledger/result.h"
 #include "vinledger/signed_note.h"
+#include "vinledger/vkey.h"
 
 namespace vinledger {
 
@@ -67,6 +68,9 @@ Result<UnverifiedCheckpoint> parse_unverified_checkpoint(std::string_view signed
 struct VerifiedCheckpoint {
   Checkpoint checkpoint;
   std::string body;
+  // The log key that signed it (vkey text): the trusted key, or the newest
+  // key of the key endorsements it carries (key_endorsement.h).
+  std::string log_key;
   // Verified signatures by the witnesses passed in, in note order (the log's
   // own signature is not listed). Quorum rules are the caller's.
   std::vector<VerifiedSignature> cosignatures;
@@ -74,9 +78,12 @@ struct VerifiedCheckpoint {
 };
 
 // Verifies a signed checkpoint: the note must verify (verify_note over the
-// log key and the witnesses), carry a good signature by `log_key`, have a
+// log key and the witnesses), carry a good signature by the log key, have a
 // well-formed body, and have exactly the origin `origin`. A bad signature by
-// any key passed in rejects the checkpoint.
+// any key passed in rejects the checkpoint. The log key is `log_key`, or,
+// when the body carries key endorsement lines, the newest key they endorse,
+// provided the chain passes through `log_key` (follow_key_endorsements):
+// a verifier holding any earlier log key follows the operator's rotations.
 Result<VerifiedCheckpoint> open_checkpoint(std::string_view signed_checkpoint, std::string_view origin,
                                            const VerifierKey& log_key, std::span<const TrustedKey> witnesses = {});
 

@@ -77,11 +77,9 @@ struct LedgerEntry {
   std::optional<Withdrawal> withdrawn;  // set by history(): a void withdrew it
 };
 
-struct PartyInfo {
-  PartyRecord record;
-  std::int64_t seq = 0;        // entry of the registration in force
-  std::int64_t first_seq = 0;  // entry of the first registration
-};
+// A party as registered now: its registration in force (seq) and its first
+// (first_seq).
+using PartyInfo = PartyVersion;
 
 // A checkpoint the operator issued, as recorded in the ledger.
 struct IssuedCheckpoint {

@@ -2,8 +2,8 @@
 // blank line, then one signature line per key:
 //   — <key name> <base64(4-byte big-endian key id || signature)>
 // Two signature types are supported: Ed25519 note signatures (type 0x01, the
-// VerifierKey of keys.h) and Ed25519 checkpoint cosignatures (type 0x04,
-// c2sp.org/tlog-cosignature, the CosignerKey below).
+// VerifierKey of vkey.h) and Ed25519 checkpoint cosignatures (type 0x04,
+// c2sp.org/tlog-cosignature, vkey.h's CosignerKey).
 //
 // Limits (the spec asks verifiers to bound the number of signatures and to
 // accept at least 16; golang.org/x/mod/sumdb/note allows 100):
@@ -25,18 +25,13 @@
 
 #include "vinledger/keys.h"
 #include "vinledger/result.h"
+#include "vinledger/vkey.h"
 
 namespace vinledger {
 
 inline constexpr std::size_t kMaxNoteBytes = 1 << 20;
 inline constexpr std::size_t kMaxNoteSignatures = 100;
 inline constexpr std::size_t kMaxSignatureLineBytes = 8 * 1024;
-
-// C2SP signed-note signature type for timestamped Ed25519 cosignatures.
-inline constexpr std::uint8_t kCosignatureV1SignatureType = 0x04;
-
-// A cosignature timestamp may not exceed 2^63 - 1 (tlog-cosignature).
-inline constexpr std::uint64_t kMaxCosignatureTimestamp = (std::uint64_t{1} << 63) - 1;
 
 // One signature line, decoded but not verified.
 struct NoteSignature {
@@ -84,40 +79,6 @@ Result<std::string> sign_note(std::string_view text, const SigningKey& key, std:
 
 // ---- Cosignatures (c2sp.org/tlog-cosignature, Ed25519, type 0x04) ---------
 
-// "cosignature/v1\ntime <timestamp>\n" followed by the checkpoint body: what a
-// cosigner signs.
-std::string cosignature_message(std::string_view checkpoint_body, std::uint64_t timestamp);
-
-// The first 4 bytes of SHA-256(name || "\n" || 0x04 || public key), big-endian.
-std::uint32_t cosigner_key_id_for(std::string_view name, const PublicKeyBytes& key);
-
-// A cosigner's Ed25519 public key, written as a vkey with signature type 0x04:
-//   <name>+<8 hex digits key id>+<base64(0x04 || 32-byte public key)>
-class CosignerKey {
- public:
-  // Parses and checks a type 0x04 vkey, as strictly as VerifierKey::parse.
-  static Result<CosignerKey> parse(std::string_view text);
-  // Throws std::invalid_argument if !is_valid_key_name(name), as
-  // VerifierKey::from_public_key does.
-  static CosignerKey from_public_key(std::string name, const PublicKeyBytes& key);
-
-  const std::string& name() const;
-  std::uint32_t key_id() const;
-  const PublicKeyBytes& public_key() const;
-  const std::string& text() const;
-
-  // True if `signature` (64 bytes) is this key's cosignature of
-  // `checkpoint_body` at `timestamp`. A timestamp above 2^63 - 1 is false.
-  bool verify(std::string_view checkpoint_body, std::uint64_t timestamp, std::span<const std::uint8_t> signature) const;
-
-  friend bool operator==(const CosignerKey& a, const CosignerKey& b) { return a.text() == b.text(); }
-
- private:
-  struct Impl;
-  explicit CosignerKey(std::shared_ptr<const Impl> impl);
-  std::shared_ptr<const Impl> impl_;
-};
-
 // A cosignature (type 0x04) by `key` under `name` of `checkpoint_body` at
 // `timestamp` (seconds since the epoch, at most 2^63 - 1). checkpoint.h's
 // cosign_checkpoint also checks the body is a checkpoint.
@@ -125,12 +86,6 @@ Result<NoteSignature> cosign_note_text(std::string_view checkpoint_body, const S
                                        std::uint64_t timestamp);
 
 // ---- Verification ----------------------------------------------------------
-
-// A key trusted to sign notes: a note signer (0x01) or a cosigner (0x04).
-using TrustedKey = std::variant<VerifierKey, CosignerKey>;
-
-// Parses a vkey of either supported type, chosen by its type byte.
-Result<TrustedKey> parse_trusted_key(std::string_view text);
 
 enum class NoteOutcome {
   ok,                        // at least one trusted key signed; none failed

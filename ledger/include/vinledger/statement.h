@@ -76,10 +76,21 @@ std::string party_chain(std::string_view party_id);
 // the statement is checked in full: its `vin`, or party_chain(`id`).
 Result<std::string> chain_of(const nlohmann::json& object);
 
+// Where a statement comes from, which decides how strictly it is read.
+enum class StatementSource {
+  // New input (append, sign, record, an evidence bundle): every rule of
+  // docs/format.md applies.
+  kNew,
+  // An entry a ledger already holds: rules added since it was recorded (a
+  // weak vkey, hidden characters in text or key names) do not make it
+  // unreadable; audit reports what matters (WEAK_KEY).
+  kRecorded,
+};
+
 // Checks every field of `object` against the contract (required and optional
 // fields per type, their formats, no unknown fields) and precomputes the
 // canonical bytes. The error names the field and what is wrong with it.
-Result<Statement> statement_from_json(nlohmann::json object);
+Result<Statement> statement_from_json(nlohmann::json object, StatementSource source = StatementSource::kNew);
 
 // parse_strict_json + statement_from_json.
 Result<Statement> parse_statement(std::string_view text);
@@ -133,9 +144,24 @@ struct PartyRecord {
   // A revoked party's statements are refused from its revocation on; those
   // recorded before it stand. A later registration without it reinstates.
   bool revoked = false;
+  // The operator's registration of a new key of its own carries the old
+  // key's endorsement of it (key_endorsement.h).
+  std::optional<SignatureBytes> endorsement{};
 };
 
-// Reads the party record out of a checked `party` statement.
+// A party as it stands after one of its registrations: the record, the
+// entry that registered it (the key in force from there on), and the entry
+// of its first registration. The one name for "a party at a point of the
+// log": the ledger's registry, verification's PartyHistory, `party list`.
+struct PartyVersion {
+  PartyRecord record;
+  std::int64_t seq = 0;
+  std::int64_t first_seq = 0;
+};
+
+// Reads the party record out of a checked `party` statement (its vkey as
+// VerifierKey::parse_recorded reads it: a weak key carries weakness()).
 PartyRecord party_record_from(const Statement& statement);
+
 
 }  // namespace vinledger

@@ -52,15 +52,11 @@ std::vector<Withdrawal> withdrawals(std::span<const VehicleEvent> events, std::s
 // proved), checking it against the statement contract.
 Result<VehicleEvent> vehicle_event_from(std::int64_t seq, std::string recorded, nlohmann::json statement);
 
-// One registration (or key rotation) of a party, and the entry that made it.
-struct PartyVersion {
-  PartyRecord record;
-  std::int64_t seq = 0;
-};
-
-// Every registration of every party, by seq: the party in force for an
-// event is the latest registration recorded before it (a rotation can
-// change the name, country and roles too).
+// Every registration of every party, by seq (PartyVersion is statement.h's):
+// the party in force for an event is the latest registration recorded
+// before it (a rotation can change the name, country and roles too).
+// PartyRegistry (the ledger's, internal) keeps only the latest of each, for
+// appending; this keeps all of them, for judging any entry.
 class PartyHistory {
  public:
   // Registrations must be added in seq order.

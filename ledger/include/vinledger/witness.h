@@ -101,13 +101,29 @@ class Witness {
 std::string format_proof_lines(std::span<const Hash> proof);
 Result<std::vector<Hash>> parse_proof_lines(std::string_view text);
 
-// Merges the cosignatures of `cosigned` (copies of `signed_checkpoint` with
-// cosignature lines, as `witness cosign` prints them) into it. Each copy must
-// have the same body and a good signature by `log_key`; cosignatures are
-// taken once per (name, key id), first seen wins. Cosignatures are not
-// verified here (that takes the witnesses' keys: verify-bundle --witness).
-// `sources` names each copy in messages.
-Result<std::string> merge_cosignatures(std::string_view signed_checkpoint, std::span<const std::string> cosigned,
-                                       std::span<const std::string> sources, const VerifierKey& log_key);
+// What merge_cosignatures did: the note with the cosignatures it took, the
+// witnesses they are from, and each copy it left out, and why.
+struct MergedCosignatures {
+  struct Skipped {
+    std::string source;
+    std::string reason;
+  };
+  std::string note;
+  std::vector<std::string> witnesses;  // names of the cosignatures merged, in order
+  std::vector<Skipped> skipped;
+};
+
+// Merges into `signed_checkpoint` (the log's own note, which must verify
+// with `log_key`) the cosignatures of `cosigned`: copies of it with
+// cosignature lines, as `witness cosign` prints them. Only cosignatures by
+// `witnesses` (the configured witness keys) are taken, each verified, once
+// per key, first copy first. A copy that is not the same checkpoint, does
+// not verify (a bad signature by the log or by a configured witness), or
+// holds no cosignature of a configured witness is skipped and named with
+// the reason: one junk copy never keeps the honest ones out. `sources` names
+// each copy. An error only if `signed_checkpoint` itself does not verify.
+Result<MergedCosignatures> merge_cosignatures(std::string_view signed_checkpoint, std::span<const std::string> cosigned,
+                                              std::span<const std::string> sources, const VerifierKey& log_key,
+                                              std::span<const TrustedKey> witnesses);
 
 }  // namespace vinledger

@@ -160,7 +160,7 @@ Result<MirrorUpdate> Ledger::mirror_from(TileSource& source, const VerifierKey& 
     auto verified = open_with_any(*note, impl_->origin, signers_after(*operator_keys, log_key));
     const Checkpoint& target = offered->checkpoint;
 
-    Appender appender(store, impl_->parties, impl_->settings);
+    Appender appender(store, impl_->parties, impl_->settings, impl_->origin);
     if (auto ok = appender.start(); !ok) return std::unexpected(ok.error());
     auto local_root = appender.root();
     if (!local_root) return std::unexpected(local_root.error());

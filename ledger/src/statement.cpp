@@ -398,7 +398,7 @@ std::optional<bool> field_required(StatementType type, std::string_view field) {
 Status check_statement_field(StatementType type, std::string_view field, const json& value) {
   const FieldSpec* spec = find_spec(type, field);
   if (!spec) return invalid_input("unknown field " + shown(json(std::string(field))) + " for type " + std::string(to_string(type)));
-  if (auto ok = check_field(spec->kind, value); !ok)
+  if (auto ok = check_field(spec->kind, value, StatementSource::kNew); !ok)
     return invalid_input("field \"" + std::string(field) + "\" " + ok.error().message);
   return {};
 }

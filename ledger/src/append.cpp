@@ -83,6 +83,17 @@ Status Appender::catch_up_tree() {
 
 Status Appender::finish() { return tree_ ? tree_->flush() : Status{}; }
 
+Appender::Mark Appender::mark() const {
+  return Mark{next_seq_, last_hash_, tree_ ? std::optional(tree_->mark()) : std::nullopt, parties_};
+}
+
+void Appender::rewind(Mark mark) {
+  next_seq_ = mark.next_seq;
+  last_hash_ = mark.last_hash;
+  if (tree_ && mark.tree) tree_->rewind(std::move(*mark.tree));
+  parties_ = std::move(mark.parties);
+}
+
 // Brief section 6: only what is malformed or not authentic is refused.
 Status Appender::check_authentic(PreparedStatement& item, const Statement& statement) {
   const std::int64_t now = settings_.clock();
@@ -91,14 +102,14 @@ Status Appender::check_authentic(PreparedStatement& item, const Statement& state
                          format_timestamp(now) + ", allowed skew " + std::to_string(settings_.max_clock_skew_seconds) +
                          " s)");
   const RegisteredParty* party = parties_.find(statement.actor);
-  if (!party) return invalid_input("unknown actor " + in_quotes(statement.actor) + " (not a registered party)");
+  if (!party) return forbidden("unknown actor " + in_quotes(statement.actor) + " (not a registered party)");
   if (party->record.revoked)
-    return invalid_input("actor " + in_quotes(statement.actor) + " was revoked at seq " + std::to_string(party->seq) +
-                         "; its statements are no longer accepted");
+    return forbidden("actor " + in_quotes(statement.actor) + " was revoked at seq " + std::to_string(party->seq) +
+                     "; its statements are no longer accepted");
   if (statement.type == StatementType::kParty) {
     if (statement.actor != parties_.operator_id())
-      return invalid_input("a party statement must be signed by the operator " + in_quotes(parties_.operator_id()) +
-                           ", not " + in_quotes(statement.actor));
+      return forbidden("a party statement must be signed by the operator " + in_quotes(parties_.operator_id()) +
+                       ", not " + in_quotes(statement.actor));
     if (statement.object["id"] == parties_.operator_id() && statement.object.contains("revoked"))
       return invalid_input("the operator " + in_quotes(parties_.operator_id()) +
                            " cannot be revoked: it signs every registration");
@@ -107,8 +118,8 @@ Status Appender::check_authentic(PreparedStatement& item, const Statement& state
   // (a rotation earlier in the same batch); the key in force now decides.
   if (item.checked_key != party->record.vkey.text()) check_signature(item, *party);
   if (!item.signature_ok)
-    return invalid_input("signature does not verify against the key of " + in_quotes(statement.actor) + " in force (" +
-                         party->record.vkey.text() + ")");
+    return forbidden("signature does not verify against the key of " + in_quotes(statement.actor) + " in force (" +
+                     party->record.vkey.text() + ")");
   return {};
 }
 
@@ -118,7 +129,7 @@ Result<std::optional<ChainHead>> Appender::check_prev(const PreparedStatement& i
   // A replay would also fail the prev check; name the real problem first.
   auto replayed = store_.seq_of_statement(item.statement_hash);
   if (!replayed) return std::unexpected(replayed.error());
-  if (*replayed) return invalid_input("replay of the statement already recorded at seq " + std::to_string(**replayed));
+  if (*replayed) return conflict("replay of the statement already recorded at seq " + std::to_string(**replayed));
 
   const std::string subject = statement.type == StatementType::kParty ? "party " + in_quotes(statement.object["id"].get<std::string>())
                                                                        : "VIN " + statement.vin;
@@ -184,6 +195,7 @@ Status Appender::add(PreparedStatement& item) {
 
   if (statement.type == StatementType::kParty) parties_.apply(party_record_from(statement), next_seq_);
   last_hash_ = row.hash;
+  last_leaf_ = std::move(row.leaf);
   ++next_seq_;
   return {};
 }

@@ -47,6 +47,25 @@ class Appender {
   Status finish();
 
   AppendReport report() const { return {first_seq_, next_seq_ - first_seq_}; }
+  // The hash of the last entry written (or found at start()), and the
+  // bytes of the last one written.
+  const std::optional<Hash>& last_hash() const { return last_hash_; }
+  const std::string& last_leaf() const { return last_leaf_; }
+
+  // Where the appender stands, for undoing part of a transaction: mark()
+  // with the store's savepoint, rewind() after rolling the store back to it
+  // (the registry too goes back to what it was at the mark).
+  struct Mark {
+    std::int64_t next_seq = 0;
+    std::optional<Hash> last_hash;
+    std::optional<TiledMerkleTree::Mark> tree;
+    PartyRegistry parties;
+  };
+  Mark mark() const;
+  void rewind(Mark mark);
+
+  // The tree as appended so far (after start()): for proofs against it.
+  TiledMerkleTree* tree() { return tree_.get(); }
 
  private:
   Status check_authentic(PreparedStatement& item, const Statement& statement);
@@ -60,6 +79,7 @@ class Appender {
   std::int64_t first_seq_ = 0;
   std::int64_t next_seq_ = 0;
   std::optional<Hash> last_hash_;
+  std::string last_leaf_;
   std::unique_ptr<TiledMerkleTree> tree_;
 };
 

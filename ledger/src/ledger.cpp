@@ -10,6 +10,7 @@
 #include "store.h"
 #include "thread_pool.h"
 #include "vinledger/entry.h"
+#include "vinledger/signing.h"
 #include "vinledger/timestamp.h"
 
 namespace vinledger {
@@ -105,12 +106,40 @@ Result<AppendReport> Ledger::record(nlohmann::json unsigned_statement, const Sig
   return impl_->write([&](Appender& appender) -> Result<AppendReport> {
     auto head = impl_->store->chain_head(*chain);
     if (!head) return std::unexpected(head.error());
-    unsigned_statement["prev"] = *head ? nlohmann::json(to_hex((*head)->hash)) : nlohmann::json(nullptr);
-    if (!unsigned_statement.contains("time"))
-      unsigned_statement["time"] = format_timestamp(impl_->settings.clock());
-    auto statement = sign_statement(std::move(unsigned_statement), key);
+    auto statement = sign_on_head(std::move(unsigned_statement), *head ? std::optional<Hash>((*head)->hash) : std::nullopt,
+                                  key, impl_->settings.clock());
     if (!statement) return std::unexpected(statement.error());
     return impl_->append_signed(appender, std::move(*statement));
+  });
+}
+
+Result<AppendReport> Ledger::revoke_party(std::string_view id, const SigningKey& operator_key) {
+  return impl_->write([&](Appender& appender) -> Result<AppendReport> {
+    // The registry as of this transaction: the party as it now stands.
+    const RegisteredParty* party = impl_->parties.find(id);
+    if (!party) return invalid_input("unknown party \"" + std::string(id) + "\"");
+    if (party->record.revoked) return invalid_input("party \"" + std::string(id) + "\" is already revoked");
+    const PartyRecord& record = party->record;
+    nlohmann::json roles = nlohmann::json::array();
+    for (unsigned i = 0; i <= static_cast<unsigned>(Role::kRegulator); ++i)
+      if (record.roles.has(static_cast<Role>(i))) roles.push_back(to_string(static_cast<Role>(i)));
+    nlohmann::json statement = {{"type", "party"},
+                                {"actor", impl_->parties.operator_id()},
+                                {"id", record.id},
+                                {"name", record.name},
+                                {"country", record.country},
+                                {"roles", roles},
+                                {"vkey", record.vkey.text()},
+                                {"revoked", true},
+                                {"time", format_timestamp(impl_->settings.clock())}};
+    if (!record.wmi.empty()) statement["wmi"] = record.wmi;
+    auto head = impl_->store->chain_head(party_chain(record.id));
+    if (!head) return std::unexpected(head.error());
+    if (!*head) return storage_error("party \"" + record.id + "\" has no registration entry; run `vinledger audit`");
+    statement["prev"] = to_hex((*head)->hash);
+    auto signed_statement = sign_statement(std::move(statement), operator_key);
+    if (!signed_statement) return std::unexpected(signed_statement.error());
+    return impl_->append_signed(appender, std::move(*signed_statement));
   });
 }
 
@@ -170,6 +199,13 @@ Result<std::optional<Hash>> Ledger::head(std::string_view chain) {
   if (!head) return std::unexpected(head.error());
   if (!*head) return std::optional<Hash>{};
   return std::optional<Hash>{(*head)->hash};
+}
+
+Result<std::optional<ChainHeadInfo>> Ledger::chain_head(std::string_view chain) {
+  auto head = impl_->store->chain_head(chain);
+  if (!head) return std::unexpected(head.error());
+  if (!*head) return std::optional<ChainHeadInfo>{};
+  return std::optional<ChainHeadInfo>{ChainHeadInfo{(*head)->seq, (*head)->hash}};
 }
 
 Result<std::int64_t> Ledger::size() { return impl_->store->size(); }

@@ -190,6 +190,30 @@ void Store::rollback() noexcept {
   }
 }
 
+Status Store::savepoint() {
+  return guarded("starting a savepoint", [&]() -> Status {
+    db_->exec("SAVEPOINT part");
+    return {};
+  });
+}
+
+Status Store::release() {
+  return guarded("releasing a savepoint", [&]() -> Status {
+    db_->exec("RELEASE part");
+    return {};
+  });
+}
+
+Status Store::rollback_to() {
+  return guarded("rolling back to a savepoint", [&]() -> Status {
+    for (auto& statement : prepared_)
+      if (statement) statement->reset();
+    db_->exec("ROLLBACK TO part");
+    db_->exec("RELEASE part");
+    return {};
+  });
+}
+
 Result<std::optional<std::string>> Store::meta(std::string_view key) {
   return guarded("reading settings", [&]() -> Result<std::optional<std::string>> {
     auto query = prepared(0, "SELECT value FROM meta WHERE key = ?");
@@ -416,6 +440,16 @@ Result<std::int64_t> Store::insert_checkpoint(const StoredCheckpoint& checkpoint
 Result<std::optional<StoredCheckpoint>> Store::latest_checkpoint() {
   return guarded("reading the latest checkpoint", [&]() -> Result<std::optional<StoredCheckpoint>> {
     auto query = prepared(11, "SELECT id, size, root, issued, note FROM checkpoints ORDER BY id DESC LIMIT 1");
+    if (!query->executeStep()) return std::optional<StoredCheckpoint>{};
+    return std::optional<StoredCheckpoint>{checkpoint_from(*query)};
+  });
+}
+
+Result<std::optional<StoredCheckpoint>> Store::first_checkpoint_covering(std::int64_t seq) {
+  return guarded("reading a checkpoint", [&]() -> Result<std::optional<StoredCheckpoint>> {
+    auto query = prepared(12, "SELECT id, size, root, issued, note FROM checkpoints WHERE size > ? "
+                              "ORDER BY size, id LIMIT 1");
+    query->bind(1, seq);
     if (!query->executeStep()) return std::optional<StoredCheckpoint>{};
     return std::optional<StoredCheckpoint>{checkpoint_from(*query)};
   });

@@ -3,6 +3,7 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/json.h"
 
 namespace vinledger::cli {
 
@@ -32,11 +33,7 @@ int run_audit(Context& context) {
   auto report = Ledger::audit_file(context.db, checkpoints);
   if (!report) return fail(report.error());
   if (context.json) {
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& finding : report->findings) findings.push_back(to_json(finding));
-    print_json({{"size", report->size},
-                {"root", report->root ? nlohmann::json(to_hex(*report->root)) : nlohmann::json(nullptr)},
-                {"findings", findings}});
+    print_json(to_json(*report));
   } else {
     print_findings(std::cout, report->findings);
     std::cerr << "audited " << report->size << " entries: "

@@ -3,27 +3,17 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/json.h"
 #include "vinledger/witness.h"
 
 namespace vinledger::cli {
 namespace {
 
-nlohmann::json checkpoint_json(const IssuedCheckpoint& issued) {
-  return {{"id", issued.id},
-          {"issued", issued.issued},
-          {"origin", issued.checkpoint.origin},
-          {"size", issued.checkpoint.size},
-          {"root", to_hex(issued.checkpoint.root)},
-          {"note", issued.note}};
-}
-
 int list_checkpoints(const Context& context, Ledger& ledger) {
   auto issued = ledger.checkpoints();
   if (!issued) return fail(issued.error());
   if (context.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& checkpoint : *issued) list.push_back(checkpoint_json(checkpoint));
-    print_json({{"checkpoints", list}});
+    print_json(checkpoints_json(*issued));
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
@@ -74,7 +64,7 @@ int run_checkpoint(Context& context) {
     issued->note = std::move(*merged);
   }
   if (context.json)
-    print_json(checkpoint_json(*issued));
+    print_json(to_json(*issued));
   else
     std::cout << issued->note;
   return kExitOk;

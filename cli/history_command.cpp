@@ -3,6 +3,7 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/json.h"
 #include "vinledger/reference_data.h"
 #include "vinledger/vin.h"
 
@@ -77,9 +78,7 @@ int run_history(Context& context) {
   auto entries = ledger->history(*vin);
   if (!entries) return fail(entries.error());
   if (context.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& entry : *entries) list.push_back({{"hash", to_hex(entry.hash)}, {"entry", entry.entry}});
-    print_json({{"vin", *vin}, {"entries", list}});
+    print_json(history_json(*vin, *entries));
     return kExitOk;
   }
   if (entries->empty()) {

@@ -37,6 +37,14 @@ Commands:
   witness init --name NAME --key FILE --log-key VKEY --state DIR
   witness cosign CHECKPOINT --state DIR [--proof FILE]        cosign if it extends what the witness saw
 
+  serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--read-only] [--max-body BYTES] [--workers N]
+                                                              serve the ledger over HTTP (docs/api.md)
+  submit [--server URL] [--ca FILE] FILE|-                    send signed statements to a server, print receipts
+  verify-receipt FILE|- --log-key VKEY                        check receipts offline (no database, no server)
+  record ... --server URL, sign --link --server URL           sign locally, heads from the server
+
+The server is --server, else $VINLEDGER_SERVER (unless --db is given).
+
 The database is --db, else $VINLEDGER_DB, else ./vinledger.db.
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage or input, 3 storage error.
 )";
@@ -50,6 +58,7 @@ const std::map<std::string, Runner>& commands() {
       {"verify", run_verify},   {"screen", run_screen},
       {"checkpoint", run_checkpoint}, {"prove", run_prove}, {"verify-bundle", run_verify_bundle},
       {"consistency", run_consistency}, {"witness", run_witness},
+      {"serve", run_serve},     {"submit", run_submit},   {"verify-receipt", run_verify_receipt},
   };
   return table;
 }
@@ -74,8 +83,10 @@ int parse_global(int argc, char** argv, Context& context) {
         return kExitBadInput;
       }
       context.db = argv[++i];
+      context.db_given = true;
     } else if (arg.rfind("--db=", 0) == 0) {
       context.db = arg.substr(5);
+      context.db_given = true;
     } else if (context.command.empty() && (arg == "--help" || arg == "-h")) {
       std::cout << kUsage;
       return -1;

@@ -4,16 +4,10 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/json.h"
 #include "vinledger/vin.h"
 
 namespace vinledger::cli {
-namespace {
-
-nlohmann::json checkpoint_summary(const Checkpoint& checkpoint) {
-  return {{"origin", checkpoint.origin}, {"size", checkpoint.size}, {"root", to_hex(checkpoint.root)}};
-}
-
-}  // namespace
 
 int run_prove(Context& context) {
   cxxopts::Options options("vinledger prove",
@@ -70,7 +64,7 @@ int run_prove(Context& context) {
                 {"vin", *vin},
                 {"entries", proved->bundle.entries.size()},
                 {"parties", proved->bundle.parties.size()},
-                {"checkpoint", checkpoint_summary(checkpoint)},
+                {"checkpoint", checkpoint_summary_json(checkpoint)},
                 {"issued_checkpoint", proved->issued_checkpoint}});
   return kExitOk;
 }

@@ -7,17 +7,24 @@
 #include <iostream>
 
 #include "command.h"
+#include "server_client.h"
+#include "vinledger/json.h"
 #include "vinledger/keys.h"
+#include "vinledger/timestamp.h"
 
 namespace vinledger::cli {
 namespace {
 
 constexpr const char* kHelp = R"(usage: vinledger record TYPE --vin V --as PARTY --key FILE [--FIELD VALUE ...]
+                       [--server URL [--ca FILE]]
 
 Builds a statement of TYPE for the VIN, signs it with FILE as PARTY (prev = the
-VIN's current head, time = now unless --time is given) and appends it.
+VIN's current head, time = now unless --time is given) and appends it. With
+--server (or $VINLEDGER_SERVER, unless --db is given) the head comes from the
+server and the statement is submitted there: no ledger file is needed, only
+the party's key; --ca trusts a private CA for an https:// server.
 
-Fields (see docs/formats.md): --country CC --make M --model M --year Y --from ID
+Fields (see docs/format.md): --country CC --make M --model M --year Y --from ID
 --to ID --doc D --port LOCODE --destination CC --via CC,CC --consignee ID|JSON
 --value "AMOUNT CURRENCY" --from_port LOCODE --to_port LOCODE --vessel V
 --owner O --plate P --time RFC3339. Dashes in field names may be written as
@@ -29,6 +36,7 @@ struct RecordArgs {
   std::string vin;
   std::string actor;
   std::string key_file;
+  ServerArgs server;
   std::vector<std::pair<std::string, std::string>> fields;
 };
 
@@ -59,6 +67,8 @@ std::optional<int> parse_record_args(Context& context, RecordArgs& parsed) {
     if (name == "vin") parsed.vin = value;
     else if (name == "as") parsed.actor = value;
     else if (name == "key") parsed.key_file = value;
+    else if (name == "server") parsed.server.server = value;
+    else if (name == "ca") parsed.server.ca = value;
     else if (name == "prev" || name == "sig" || name == "type" || name == "actor")
       return fail_usage(context, "--" + name + " is set by record itself");
     else parsed.fields.emplace_back(name, value);
@@ -85,6 +95,9 @@ int run_record(Context& context) {
   }
   auto key = SigningKey::load(args.key_file);
   if (!key) return fail(key.error());
+  auto client = server_for(args.server, context);
+  if (!client) return fail(client.error());
+  if (*client) return record_on_server(context, **client, std::move(statement), *key, args.type);
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
   auto report = ledger->record(std::move(statement), *key);
@@ -92,7 +105,7 @@ int run_record(Context& context) {
   auto entry = ledger->entry(report->first_seq);
   if (!entry) return fail(entry.error());
   if (context.json) {
-    print_json({{"seq", report->first_seq}, {"hash", to_hex(entry->hash)}, {"entry", entry->entry}});
+    print_json(recorded_json(*entry));
   } else {
     std::cerr << "recorded " << args.type << " at seq " << report->first_seq << "\n";
     std::cout << to_hex(entry->hash) << "\n";

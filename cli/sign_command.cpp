@@ -1,72 +1,62 @@
-// vinledger sign --key FILE [--link] FILE|-
+// vinledger sign --key FILE [--link [--server URL [--ca FILE]]] FILE|-
 //
 // Signs statements for bulk submission: a party's own system writes
 // unsigned statements, signs them here with the party's key, and sends the
-// output to the operator, who runs `append`.
+// output to the operator, who runs `append`, or to a server with `submit`.
 #include <fstream>
 #include <iostream>
-#include <set>
 
 #include "command.h"
 #include "parse_options.h"
-#include "vinledger/canonical_json.h"
+#include "server_client.h"
 #include "vinledger/keys.h"
+#include "vinledger/signing.h"
 #include "vinledger/timestamp.h"
 
 namespace vinledger::cli {
-namespace {
-
-struct SignSettings {
-  const SigningKey* key;
-  Ledger* ledger;  // set with --link: prev comes from the ledger's heads
-};
-
-// Fills `time` and (with --link) `prev`, then signs. `linked` holds the
-// chains that already got a prev from this input: a later statement of the
-// same chain cannot know its predecessor's hash before it is appended.
-Result<std::string> sign_line(const std::string& text, const SignSettings& settings, std::set<std::string>& linked) {
-  auto object = parse_strict_json(text);
-  if (!object) return std::unexpected(object.error());
-  if (!object->is_object()) return invalid_input("a statement must be a JSON object");
-  if (!object->contains("time")) (*object)["time"] = format_timestamp(now_seconds());
-  if (settings.ledger && !object->contains("prev")) {
-    auto chain = chain_of(*object);
-    if (!chain) return std::unexpected(chain.error());
-    if (linked.insert(*chain).second) {
-      auto head = settings.ledger->head(*chain);
-      if (!head) return std::unexpected(head.error());
-      (*object)["prev"] = *head ? nlohmann::json(to_hex(**head)) : nlohmann::json(nullptr);
-    }
-  }
-  auto statement = sign_statement(std::move(*object), *settings.key);
-  if (!statement) return std::unexpected(statement.error());
-  return statement->canonical;
-}
-
-}  // namespace
 
 int run_sign(Context& context) {
   cxxopts::Options options("vinledger sign",
                            "Sign unsigned statements (one JSON object per line) with a party's key; prints signed "
-                           "JSONL for `append`. Output appears only if every line signed.");
+                           "JSONL for `append` or `submit`. Output appears only if every line signed.");
   options.positional_help("FILE|-");
   options.add_options()
       ("key", "the signing party's private key file", cxxopts::value<std::string>())
-      ("link", "set prev of each chain's first statement to its head in the ledger (--db)")
+      ("link", "set prev of each chain's first statement to its head in the ledger (--db), or on the server")
+      ("server", "with --link: take the heads from this server (default: $VINLEDGER_SERVER unless --db is given)",
+       cxxopts::value<std::string>())
+      ("ca", "trust only this CA certificate file (PEM) for an https:// server", cxxopts::value<std::string>())
       ("file", "unsigned statements, or - for standard input", cxxopts::value<std::string>());
   options.parse_positional({"file"});
   auto parsed = parse_options(options, context);
   if (!parsed.result) return parsed.exit_code;
-  auto key_file = required(*parsed.result, context, "key");
-  auto file = key_file ? required(*parsed.result, context, "file") : std::nullopt;
+  const auto& args = *parsed.result;
+  auto key_file = required(args, context, "key");
+  auto file = key_file ? required(args, context, "file") : std::nullopt;
   if (!key_file || !file) return kExitBadInput;
   auto key = SigningKey::load(*key_file);
   if (!key) return fail(key.error());
+  const bool link = args.count("link") > 0;
+  if (!link && args.count("server")) return fail_usage(context, "--server is for --link (the heads come from it)");
+
+  // With --link the heads come from the server, or else from the ledger file.
+  std::optional<http::HttpClient> client;
   std::optional<Ledger> ledger;
-  if (parsed.result->count("link")) {
-    auto opened = open_ledger(context);
-    if (!opened) return fail(opened.error());
-    ledger = std::move(*opened);
+  HeadLookup heads;
+  if (link) {
+    ServerArgs server{args.count("server") ? std::optional(args["server"].as<std::string>()) : std::nullopt,
+                      args.count("ca") ? std::optional(args["ca"].as<std::string>()) : std::nullopt};
+    auto chosen = server_for(server, context);
+    if (!chosen) return fail(chosen.error());
+    if (*chosen) {
+      client = std::move(**chosen);
+      heads = server_heads(*client);
+    } else {
+      auto opened = open_ledger(context);
+      if (!opened) return fail(opened.error());
+      ledger = std::move(*opened);
+      heads = [&ledger](std::string_view chain) { return ledger->head(chain); };
+    }
   }
 
   std::ifstream stream;
@@ -76,19 +66,9 @@ int run_sign(Context& context) {
     if (!stream) return fail(Error{ErrorKind::not_found, "cannot read " + *file});
     input = &stream;
   }
-  const std::string source = *file == "-" ? "<stdin>" : *file;
-  SignSettings settings{&*key, ledger ? &*ledger : nullptr};
-  std::set<std::string> linked;
-  std::string output, line;
-  for (std::int64_t number = 1; std::getline(*input, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    auto signed_line = sign_line(line, settings, linked);
-    if (!signed_line) return fail(with_context(signed_line.error(), source + ":" + std::to_string(number)));
-    output += *signed_line;
-    output += '\n';
-  }
-  std::cout << output;
+  auto output = sign_statement_lines(*input, *file == "-" ? "<stdin>" : *file, *key, heads, now_seconds());
+  if (!output) return fail(output.error());
+  std::cout << *output;
   return kExitOk;
 }
 

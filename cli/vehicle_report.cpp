@@ -27,10 +27,4 @@ void print_vehicle_report(const VehicleReport& report, const ReferenceData& refe
   std::cout << "Verdict: " << verdict_for(report.findings).words << "\n";
 }
 
-nlohmann::json vehicle_report_json(const VehicleReport& report) {
-  nlohmann::json findings = nlohmann::json::array();
-  for (const auto& finding : report.findings) findings.push_back(to_json(finding));
-  return {{"vin", report.vin}, {"findings", findings}};
-}
-
 }  // namespace vinledger::cli

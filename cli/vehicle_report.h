@@ -2,8 +2,6 @@
 // bundle checked offline reads exactly like the ledger's own verification.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "vinledger/reference_data.h"
 #include "vinledger/verification.h"
 
@@ -11,8 +9,5 @@ namespace vinledger::cli {
 
 // For people: the vehicle, its findings worst first, the verdict.
 void print_vehicle_report(const VehicleReport& report, const ReferenceData& reference);
-
-// The --json document: {"vin", "findings"}.
-nlohmann::json vehicle_report_json(const VehicleReport& report);
 
 }  // namespace vinledger::cli

@@ -9,13 +9,10 @@
 #include "vehicle_report.h"
 #include "verification_options.h"
 #include "vinledger/bundle.h"
+#include "vinledger/json.h"
 
 namespace vinledger::cli {
 namespace {
-
-nlohmann::json checkpoint_json(const Checkpoint& checkpoint) {
-  return {{"origin", checkpoint.origin}, {"size", checkpoint.size}, {"root", to_hex(checkpoint.root)}};
-}
 
 // Integrity failures are a verification result (exit 1), malformed files
 // bad input (exit 2); both name the item and why.
@@ -81,8 +78,8 @@ int run_verify_bundle(Context& context) {
   nlohmann::json witnesses = nlohmann::json::array();
   for (const auto& cosignature : verified->checkpoint.cosignatures) witnesses.push_back(cosignature.name);
   if (context.json) {
-    nlohmann::json document = vehicle_report_json(report);
-    document["checkpoint"] = checkpoint_json(checkpoint);
+    nlohmann::json document = to_json(report);
+    document["checkpoint"] = checkpoint_summary_json(checkpoint);
     document["witnesses"] = witnesses;
     print_json(document);
   } else {

@@ -8,6 +8,9 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev     # SQLiteCpp over the embedded SQLite
   libssl-dev                          # OpenSSL 3: SHA-256, Ed25519
   libcxxopts-dev nlohmann-json3-dev   # command line, JSON
+  libboost-dev                        # Boost.Beast/Asio: the HTTP server and client (headers only)
+  curl                                # docs/api.md's examples run as a test
+  openssl                             # the TLS tests make a throwaway CA
   catch2                              # unit and end-to-end tests (v2)
   sqlite3                             # the demo and tests edit a ledger by hand
   clang-16 libclang-rt-16-dev         # libFuzzer targets (scripts/fuzz.sh)

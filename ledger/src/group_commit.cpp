@@ -256,6 +256,7 @@ struct Outcome {
 
 // A request whose statements are all in the ledger already: a retry.
 Result<bool> find_recorded(Store& store, const Request& request, Outcome& outcome) {
+  if (request.items.empty()) return false;
   for (const auto& item : request.items) {
     if (!item.statement) return false;
     auto seq = store.seq_of_statement(item.statement_hash);
@@ -327,12 +328,6 @@ void GroupCommitter::Impl::commit_group(std::vector<std::shared_ptr<Request>>& g
       outcome.refused = request.refused;
       continue;
     }
-    auto retried = find_recorded(*store, request, outcome);
-    if (!retried) return fail_all(retried.error());
-    if (*retried) continue;
-    outcome.seqs.clear();
-    outcome.hashes.clear();
-    outcome.leaves.clear();
     // A single statement that fails leaves nothing to undo (add checks
     // everything before it writes); a batch needs a savepoint.
     const bool batch = request.items.size() > 1;
@@ -358,6 +353,16 @@ void GroupCommitter::Impl::commit_group(std::vector<std::shared_ptr<Request>>& g
       if (batch) {
         if (auto ok = store->rollback_to(); !ok) return fail_all(ok.error());
         appender.rewind(std::move(*mark));
+      }
+      // A retry of the same signed bytes fails at its first line (a
+      // replay, or a key rotated since): then it may be all recorded, and
+      // is answered as the first time. Looked up only on a refusal, so a
+      // new statement costs no extra query.
+      if (outcome.refused->line == request.items.front().line) {
+        Outcome recorded;
+        auto retried = find_recorded(*store, request, recorded);
+        if (!retried) return fail_all(retried.error());
+        if (*retried) outcome = std::move(recorded);
       }
       continue;
     }

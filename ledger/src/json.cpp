@@ -22,14 +22,18 @@ nlohmann::json to_json(const AppendReport& report) {
   return {{"appended", report.count}, {"first_seq", report.first_seq}};
 }
 
-nlohmann::json to_json(const PartyInfo& party) {
-  nlohmann::json roles = nlohmann::json::array();
+nlohmann::json roles_json(RoleSet roles) {
+  nlohmann::json list = nlohmann::json::array();
   for (unsigned i = 0; i <= static_cast<unsigned>(Role::kRegulator); ++i)
-    if (party.record.roles.has(static_cast<Role>(i))) roles.push_back(to_string(static_cast<Role>(i)));
+    if (roles.has(static_cast<Role>(i))) list.push_back(to_string(static_cast<Role>(i)));
+  return list;
+}
+
+nlohmann::json to_json(const PartyInfo& party) {
   return {{"id", party.record.id},
           {"name", party.record.name},
           {"country", party.record.country},
-          {"roles", roles},
+          {"roles", roles_json(party.record.roles)},
           {"vkey", party.record.vkey.text()},
           {"wmi", party.record.wmi},
           {"registered_seq", party.first_seq},

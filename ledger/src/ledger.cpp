@@ -10,6 +10,7 @@
 #include "store.h"
 #include "thread_pool.h"
 #include "vinledger/entry.h"
+#include "vinledger/json.h"
 #include "vinledger/signing.h"
 #include "vinledger/timestamp.h"
 
@@ -120,24 +121,15 @@ Result<AppendReport> Ledger::revoke_party(std::string_view id, const SigningKey&
     if (!party) return invalid_input("unknown party \"" + std::string(id) + "\"");
     if (party->record.revoked) return invalid_input("party \"" + std::string(id) + "\" is already revoked");
     const PartyRecord& record = party->record;
-    nlohmann::json roles = nlohmann::json::array();
-    for (unsigned i = 0; i <= static_cast<unsigned>(Role::kRegulator); ++i)
-      if (record.roles.has(static_cast<Role>(i))) roles.push_back(to_string(static_cast<Role>(i)));
-    nlohmann::json statement = {{"type", "party"},
-                                {"actor", impl_->parties.operator_id()},
-                                {"id", record.id},
-                                {"name", record.name},
-                                {"country", record.country},
-                                {"roles", roles},
-                                {"vkey", record.vkey.text()},
-                                {"revoked", true},
-                                {"time", format_timestamp(impl_->settings.clock())}};
+    nlohmann::json statement = {{"type", "party"},       {"actor", impl_->parties.operator_id()},
+                                {"id", record.id},       {"name", record.name},
+                                {"country", record.country}, {"roles", roles_json(record.roles)},
+                                {"vkey", record.vkey.text()}, {"revoked", true}};
     if (!record.wmi.empty()) statement["wmi"] = record.wmi;
     auto head = impl_->store->chain_head(party_chain(record.id));
     if (!head) return std::unexpected(head.error());
     if (!*head) return storage_error("party \"" + record.id + "\" has no registration entry; run `vinledger audit`");
-    statement["prev"] = to_hex((*head)->hash);
-    auto signed_statement = sign_statement(std::move(statement), operator_key);
+    auto signed_statement = sign_on_head(std::move(statement), (*head)->hash, operator_key, impl_->settings.clock());
     if (!signed_statement) return std::unexpected(signed_statement.error());
     return impl_->append_signed(appender, std::move(*signed_statement));
   });

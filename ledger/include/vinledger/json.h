@@ -30,6 +30,9 @@ std::string json_text(const nlohmann::json& document);
 // `append`: {"appended", "first_seq"}.
 nlohmann::json to_json(const AppendReport& report);
 
+// A party's roles, in the order of the Role enum: ["dealer", "exporter"].
+nlohmann::json roles_json(RoleSet roles);
+
 // One party of `party list`: {"id", "name", "country", "roles", "vkey",
 // "wmi", "registered_seq", "key_seq", "revoked"}.
 nlohmann::json to_json(const PartyInfo& party);

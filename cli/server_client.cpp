@@ -72,11 +72,16 @@ Result<Posted> post_statements(http::HttpClient& client, std::string_view body, 
   refused_line = 0;
   const std::string_view type = single ? "application/json" : "application/x-ndjson";
   Error last{ErrorKind::storage, "no attempt made"};
+  int attempts = 0;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(250 << std::min(attempt, 4)));
+    ++attempts;
     auto response = client.request("POST", "/v1/statements", body, type);
     if (!response) {
       last = response.error();  // no answer: the same bytes again are safe
+      // A server never reached at the first try (nobody listens, or its
+      // certificate is not trusted) is an answer in itself: no waiting.
+      if (attempt == 0 && !client.reached_server()) return std::unexpected(last);
       continue;
     }
     if (response->status == 429 || response->status == 503) {
@@ -100,7 +105,7 @@ Result<Posted> post_statements(http::HttpClient& client, std::string_view body, 
     }
     return std::unexpected(refused);
   }
-  return std::unexpected(Error{last.kind, last.message + " (gave up after " + std::to_string(kAttempts) + " attempts)"});
+  return std::unexpected(Error{last.kind, last.message + " (gave up after " + std::to_string(attempts) + " attempts)"});
 }
 
 int record_on_server(const Context& context, http::HttpClient& client, nlohmann::json statement,

@@ -35,6 +35,7 @@ struct HttpClient::Impl {
   std::optional<net::ssl::context> tls;
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  bool reached = false;  // the last request had a connection
   beast::flat_buffer buffer;
 
   beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
@@ -75,6 +76,7 @@ HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 const Url& HttpClient::url() const { return impl_->url; }
+bool HttpClient::reached_server() const { return impl_->reached; }
 
 Status HttpClient::Impl::connect() {
   disconnect();
@@ -183,8 +185,10 @@ Result<HttpResponse> HttpClient::request(std::string_view method, std::string_vi
   // A kept connection may have been closed by the server meanwhile; then
   // the request is sent once more on a new one.
   const bool reused = impl.connected();
+  impl.reached = reused;
   if (!reused)
     if (auto ok = impl.connect(); !ok) return std::unexpected(ok.error());
+  impl.reached = true;
   bool nothing_received = false;
   auto response = impl.exchange(message, nothing_received);
   if (!response && reused && nothing_received) {

@@ -56,6 +56,12 @@ class HttpClient {
   [[nodiscard]] Result<HttpResponse> request(std::string_view method, std::string_view path, std::string_view body = {},
                                              std::string_view content_type = {});
 
+  // Whether the last request() got a connection (TLS verified) to the
+  // server. When it did not, sending the same request again at once
+  // rarely helps (nobody listens, or the certificate is not trusted), and
+  // a client that retries lost answers need not wait for this one.
+  bool reached_server() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -488,6 +488,45 @@ Response refusal(int status, std::string_view code, std::string_view message) {
   return error_response(status, code, message);
 }
 
+// A time limit on reading a request that, when it runs out, cancels the
+// read but leaves the socket open, so that the server can still answer 408
+// (beast's own stream timeout closes the socket). One per connection, armed
+// for each read; the io context runs on one thread.
+class ReadDeadline : public std::enable_shared_from_this<ReadDeadline> {
+ public:
+  ReadDeadline(const net::any_io_executor& executor, tcp::socket& socket) : timer_(executor), socket_(&socket) {}
+
+  void arm(Clock::duration limit) {
+    const std::uint64_t armed = ++generation_;
+    expired_ = false;
+    timer_.expires_after(limit);
+    timer_.async_wait([self = shared_from_this(), armed](boost::system::error_code ec) {
+      // A later arm() or disarm() makes this wait stale, even if it had
+      // already fired: only the current one cancels.
+      if (ec || armed != self->generation_ || !self->socket_) return;
+      self->expired_ = true;
+      boost::system::error_code ignored;
+      self->socket_->cancel(ignored);
+    });
+  }
+  void disarm() {
+    ++generation_;
+    timer_.cancel();
+  }
+  // Ends every use of the socket (the connection is over).
+  void release() {
+    disarm();
+    socket_ = nullptr;
+  }
+  bool expired() const { return expired_; }
+
+ private:
+  net::steady_timer timer_;
+  tcp::socket* socket_;
+  std::uint64_t generation_ = 0;
+  bool expired_ = false;
+};
+
 }  // namespace
 
 template <class Stream>
@@ -504,6 +543,11 @@ net::awaitable<void> Server::Impl::session(Stream stream, std::uint64_t id, std:
     std::uint64_t id;
     ~Ended() { impl->connection_ended(id); }
   } ended{this, id};
+  auto deadline = std::make_shared<ReadDeadline>(socket_layer.get_executor(), socket_layer.socket());
+  struct Released {
+    std::shared_ptr<ReadDeadline> deadline;
+    ~Released() { deadline->release(); }
+  } released{deadline};
   boost::system::error_code ec;
 
   if (connections.size() > options.max_connections || draining) {
@@ -542,12 +586,14 @@ net::awaitable<void> Server::Impl::session(Stream stream, std::uint64_t id, std:
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(largest_body);
-    socket_layer.expires_after(options.header_timeout);
+    socket_layer.expires_never();
+    deadline->arm(options.header_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    deadline->disarm();
     if (ec) {
       if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset) break;
       Response response;
-      if (ec == beast::error::timeout) response = refusal(408, "timeout", "the request's headers took too long");
+      if (deadline->expired()) response = refusal(408, "timeout", "the request's headers took too long");
       else if (ec == bhttp::error::header_limit)
         response = refusal(431, "too_large", "the request's headers are larger than " +
                                                  std::to_string(options.max_header_bytes) + " bytes");
@@ -630,14 +676,16 @@ net::awaitable<void> Server::Impl::session(Stream stream, std::uint64_t id, std:
         if (ec) break;
       }
       parser.body_limit(route->options.max_body);
-      socket_layer.expires_after(options.body_timeout);
+      socket_layer.expires_never();
+      deadline->arm(options.body_timeout);
       co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+      deadline->disarm();
       if (ec) {
         if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
             ec == bhttp::error::partial_message)
           break;  // the client went away mid-body: nothing to answer
         Response response;
-        if (ec == beast::error::timeout) response = refusal(408, "timeout", "the request's body took too long");
+        if (deadline->expired()) response = refusal(408, "timeout", "the request's body took too long");
         else if (ec == bhttp::error::body_limit)
           response = refusal(413, "too_large",
                              "the body is larger than " + std::to_string(route->options.max_body) + " bytes");
@@ -655,8 +703,9 @@ net::awaitable<void> Server::Impl::session(Stream stream, std::uint64_t id, std:
     request.reset();
     exchange.actor = response.actor;
     if (draining) keep_alive = false;
-    const bool sent = response.stream ? co_await write_streamed(stream, response, keep_alive, exchange)
-                                      : co_await write_response(stream, response, keep_alive, exchange);
+    bool sent = false;
+    if (response.stream) sent = co_await write_streamed(stream, response, keep_alive, exchange);
+    else sent = co_await write_response(stream, response, keep_alive, exchange);
     log(exchange);
     if (!sent || !keep_alive) break;
   }

@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/json.h"
 
 namespace vinledger::cli {
 namespace {
@@ -69,7 +70,7 @@ int run_append(Context& context) {
   auto report = ledger->append(*input, *file == "-" ? "<stdin>" : *file, append_options);
   if (!report) return fail(report.error());
   if (context.json) {
-    print_json({{"appended", report->count}, {"first_seq", report->first_seq}, {"skipped", report->skipped}});
+    print_json(to_json(*report));
   } else {
     std::cerr << "appended " << report->count << " statement" << (report->count == 1 ? "" : "s");
     if (report->count > 0)

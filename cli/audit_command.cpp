@@ -3,6 +3,7 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/json.h"
 
 namespace vinledger::cli {
 
@@ -47,15 +48,7 @@ int run_audit(Context& context) {
     if (auto written = write_output_file(args["resume-file"].as<std::string>(), report->resume->note); !written)
       return fail(written.error());
   if (context.json) {
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& finding : report->findings) findings.push_back(to_json(finding));
-    nlohmann::json resume = nullptr;
-    if (report->resume) resume = {{"size", report->resume->size}, {"note", report->resume->note}};
-    print_json({{"size", report->size},
-                {"root", report->root ? nlohmann::json(to_hex(*report->root)) : nlohmann::json(nullptr)},
-                {"since", report->first_seq},
-                {"findings", findings},
-                {"resume", resume}});
+    print_json(to_json(*report));
   } else {
     print_findings(std::cout, report->findings);
     std::cerr << "audited " << (report->first_seq > 0 ? "entries " + std::to_string(report->first_seq) + " to " +

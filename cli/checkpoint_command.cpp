@@ -4,6 +4,7 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/json.h"
 #include "vinledger/tiles_dir.h"
 #include "vinledger/untrusted_text.h"
 #include "vinledger/vkey.h"
@@ -12,22 +13,11 @@
 namespace vinledger::cli {
 namespace {
 
-nlohmann::json checkpoint_json(const IssuedCheckpoint& issued) {
-  return {{"id", issued.id},
-          {"issued", issued.issued},
-          {"origin", issued.checkpoint.origin},
-          {"size", issued.checkpoint.size},
-          {"root", to_hex(issued.checkpoint.root)},
-          {"note", issued.note}};
-}
-
 int list_checkpoints(const Context& context, Ledger& ledger) {
   auto issued = ledger.checkpoints();
   if (!issued) return fail(issued.error());
   if (context.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& checkpoint : *issued) list.push_back(checkpoint_json(checkpoint));
-    print_json({{"checkpoints", list}});
+    print_json(checkpoints_json(*issued));
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
@@ -127,7 +117,7 @@ int run_checkpoint(Context& context) {
                 << args["tiles-dir"].as<std::string>() << " (" << published->files_written << " new files)\n";
   }
   if (context.json) {
-    nlohmann::json document = checkpoint_json(*issued);
+    nlohmann::json document = to_json(*issued);
     if (args.count("cosigned")) {
       document["cosigned_by"] = merged_json;
       document["skipped"] = skipped_json;

@@ -11,8 +11,23 @@
 #include <iterator>
 
 #include "vinledger/untrusted_text.h"
+#include "vinledger/json.h"
 
 namespace vinledger::cli {
+
+int exit_code_for(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::invalid_input:
+    case ErrorKind::forbidden:
+    case ErrorKind::conflict:
+    case ErrorKind::not_found:
+      return kExitBadInput;
+    case ErrorKind::storage:
+    case ErrorKind::internal:
+      return kExitStorage;
+  }
+  return kExitStorage;
+}
 
 int fail(const Error& error) {
   std::string message = error.message;
@@ -29,7 +44,7 @@ int fail_usage(const Context& context, const std::string& message) {
   return kExitBadInput;
 }
 
-void print_json(const nlohmann::json& document) { std::cout << document.dump() << "\n"; }
+void print_json(const nlohmann::json& document) { std::cout << json_text(document); }
 
 Result<Ledger> open_ledger(const Context& context) { return Ledger::open(context.db); }
 

@@ -17,7 +17,7 @@
 
 namespace vinledger::cli {
 
-// Exit codes (brief section 5).
+// Exit codes (docs/format.md, "Command output").
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitBadInput = 2;
@@ -25,6 +25,7 @@ inline constexpr int kExitStorage = 3;
 
 struct Context {
   std::filesystem::path db;  // --db, else $VINLEDGER_DB, else ./vinledger.db
+  bool db_given = false;     // --db was on the command line (then $VINLEDGER_SERVER is not used)
   bool json = false;         // --json: one JSON document on stdout
   std::string tz;            // --tz: the IANA zone times are shown in for people (empty: UTC)
   std::string command;       // for messages and usage, e.g. "party add"
@@ -35,6 +36,10 @@ struct Context {
 struct UsageError {
   std::string message;
 };
+
+// The command-line contract (docs/format.md): 2 for bad usage or input,
+// including input the ledger refuses; 3 for storage or internal errors.
+int exit_code_for(ErrorKind kind);
 
 // Prints "vinledger: <message>" on stderr and returns the exit code for it.
 int fail(const Error& error);
@@ -104,5 +109,8 @@ int run_witness(Context& context);
 int run_import(Context& context);
 int run_mirror(Context& context);
 int run_monitor(Context& context);
+int run_serve(Context& context);
+int run_submit(Context& context);
+int run_verify_receipt(Context& context);
 
 }  // namespace vinledger::cli

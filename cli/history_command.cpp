@@ -4,6 +4,7 @@
 #include "command.h"
 #include "parse_options.h"
 #include "vinledger/money.h"
+#include "vinledger/json.h"
 #include "vinledger/reference_data.h"
 #include "vinledger/time_zone.h"
 #include "vinledger/vin.h"
@@ -87,13 +88,7 @@ int run_history(Context& context) {
   auto entries = ledger->history(*vin);
   if (!entries) return fail(entries.error());
   if (context.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& entry : *entries) {
-      nlohmann::json withdrawn = nullptr;
-      if (entry.withdrawn) withdrawn = {{"by", entry.withdrawn->by}, {"reason", entry.withdrawn->reason}};
-      list.push_back({{"hash", to_hex(entry.hash)}, {"entry", entry.entry}, {"withdrawn", withdrawn}});
-    }
-    print_json({{"vin", *vin}, {"entries", list}});
+    print_json(history_json(*vin, *entries));
     return kExitOk;
   }
   if (entries->empty()) {

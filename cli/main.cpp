@@ -43,6 +43,13 @@ Commands:
 
   mirror --server URL --log-key VKEY                          a verified local copy of a tiled log (--db)
   monitor --server URL --log-key VKEY [--interval S] [--once] follow a log, verify what its new entries touch
+  serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--read-only] [--max-body BYTES] [--workers N]
+                                                              serve the ledger over HTTP (docs/api.md)
+  submit [--server URL] [--ca FILE] FILE|-                    send signed statements to a server, print receipts
+  verify-receipt FILE|- --log-key VKEY                        check receipts offline (no database, no server)
+  record ... --server URL, sign --link --server URL           sign locally, heads from the server
+
+The server is --server, else $VINLEDGER_SERVER (unless --db is given).
 
 The database is --db, else $VINLEDGER_DB, else ./vinledger.db. --tz shows times
 for people in an IANA time zone (e.g. Asia/Tokyo); the ledger keeps UTC.
@@ -59,6 +66,7 @@ const std::map<std::string, Runner>& commands() {
       {"checkpoint", run_checkpoint}, {"prove", run_prove}, {"verify-bundle", run_verify_bundle},
       {"consistency", run_consistency}, {"witness", run_witness}, {"import", run_import},
       {"mirror", run_mirror},   {"monitor", run_monitor},
+      {"serve", run_serve},     {"submit", run_submit},   {"verify-receipt", run_verify_receipt},
   };
   return table;
 }
@@ -83,8 +91,10 @@ int parse_global(int argc, char** argv, Context& context) {
         return kExitBadInput;
       }
       context.db = argv[++i];
+      context.db_given = true;
     } else if (arg.rfind("--db=", 0) == 0) {
       context.db = arg.substr(5);
+      context.db_given = true;
     } else if (arg == "--tz") {
       if (i + 1 >= argc) {
         std::cerr << "vinledger: --tz needs an IANA time zone name (e.g. Asia/Tokyo)\n";

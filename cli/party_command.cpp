@@ -3,19 +3,11 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/json.h"
 #include "vinledger/keys.h"
 
 namespace vinledger::cli {
 namespace {
-
-nlohmann::json party_json(const PartyInfo& party) {
-  nlohmann::json roles = nlohmann::json::array();
-  for (unsigned i = 0; i <= static_cast<unsigned>(Role::kRegulator); ++i)
-    if (party.record.roles.has(static_cast<Role>(i))) roles.push_back(to_string(static_cast<Role>(i)));
-  return {{"id", party.record.id},       {"name", party.record.name}, {"country", party.record.country},
-          {"roles", roles},              {"vkey", party.record.vkey.text()}, {"wmi", party.record.wmi},
-          {"registered_seq", party.first_seq}, {"key_seq", party.seq}, {"revoked", party.record.revoked}};
-}
 
 std::string joined(const nlohmann::json& list) {
   std::string text;
@@ -57,13 +49,13 @@ int run_party_add(Context& context) {
   if (args.count("wmi")) statement["wmi"] = split_list(args["wmi"].as<std::string>());
   auto report = ledger->record(std::move(statement), *key);
   if (!report) return fail(report.error());
-  if (context.json) print_json({{"seq", report->first_seq}, {"id", *fields[0]}});
+  if (context.json) print_json(party_recorded_json(*report, *fields[0], false));
   else std::cerr << "registered party " << *fields[0] << " at seq " << report->first_seq << "\n";
   return kExitOk;
 }
 
-// Re-registers the party as it stands, marked revoked: its name, roles and
-// key stay on record so that its earlier statements still verify.
+// The ledger re-registers the party as it stands, marked revoked: its name,
+// roles and key stay on record so that its earlier statements still verify.
 int run_party_revoke(Context& context) {
   cxxopts::Options options("vinledger party revoke",
                            "Revoke a party: its statements are refused from now on; earlier ones stand.");
@@ -80,26 +72,12 @@ int run_party_revoke(Context& context) {
 
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
-  auto parties = ledger->parties();
-  if (!parties) return fail(parties.error());
-  const PartyInfo* party = nullptr;
-  for (const auto& candidate : *parties)
-    if (candidate.record.id == *id) party = &candidate;
-  if (!party) return fail(Error{ErrorKind::invalid_input, "unknown party \"" + *id + "\""});
-  if (party->record.revoked) return fail(Error{ErrorKind::invalid_input, "party \"" + *id + "\" is already revoked"});
   const std::filesystem::path key_path = operator_key_path(args, context);
   auto key = SigningKey::load(key_path);
   if (!key) return fail(key.error());
-
-  nlohmann::json statement = party_json(*party);
-  for (const char* derived : {"registered_seq", "key_seq", "revoked"}) statement.erase(derived);
-  if (statement["wmi"].empty()) statement.erase("wmi");
-  statement["type"] = "party";
-  statement["actor"] = ledger->operator_id();
-  statement["revoked"] = true;
-  auto report = ledger->record(std::move(statement), *key);
+  auto report = ledger->revoke_party(*id, *key);
   if (!report) return fail(report.error());
-  if (context.json) print_json({{"seq", report->first_seq}, {"id", *id}, {"revoked", true}});
+  if (context.json) print_json(party_recorded_json(*report, *id, true));
   else std::cerr << "revoked party " << *id << " at seq " << report->first_seq << "\n";
   return kExitOk;
 }
@@ -112,12 +90,12 @@ int run_party_list(Context& context) {
   if (!ledger) return fail(ledger.error());
   auto parties = ledger->parties();
   if (!parties) return fail(parties.error());
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& party : *parties) list.push_back(party_json(party));
+  const nlohmann::json document = parties_json(*parties);
   if (context.json) {
-    print_json({{"parties", list}});
+    print_json(document);
     return kExitOk;
   }
+  const nlohmann::json& list = document["parties"];
   std::vector<std::vector<std::string>> rows;
   for (const auto& party : list)
     rows.push_back({party["id"], party["name"], party["country"], joined(party["roles"]), joined(party["wmi"]),

@@ -4,16 +4,10 @@
 
 #include "command.h"
 #include "parse_options.h"
+#include "vinledger/json.h"
 #include "vinledger/vin.h"
 
 namespace vinledger::cli {
-namespace {
-
-nlohmann::json checkpoint_summary(const Checkpoint& checkpoint) {
-  return {{"origin", checkpoint.origin}, {"size", checkpoint.size}, {"root", to_hex(checkpoint.root)}};
-}
-
-}  // namespace
 
 int run_prove(Context& context) {
   cxxopts::Options options("vinledger prove",
@@ -78,7 +72,7 @@ int run_prove(Context& context) {
                 {"entries", proved->bundle.entries.size()},
                 {"absent", proved->bundle.entries.empty()},
                 {"parties", proved->bundle.parties.size()},
-                {"checkpoint", checkpoint_summary(checkpoint)},
+                {"checkpoint", checkpoint_summary_json(checkpoint)},
                 {"issued_checkpoint", proved->issued_checkpoint}});
   return kExitOk;
 }

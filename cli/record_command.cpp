@@ -8,17 +8,24 @@
 #include <iostream>
 
 #include "command.h"
+#include "server_client.h"
+#include "vinledger/json.h"
 #include "vinledger/keys.h"
+#include "vinledger/timestamp.h"
 
 namespace vinledger::cli {
 namespace {
 
 constexpr const char* kHelp = R"(usage: vinledger record TYPE --vin V [--as PARTY] --key FILE [--FIELD VALUE ...]
-                        [--unregistered] [--corrects HASH [--reason TEXT]]
+                        [--unregistered] [--corrects HASH [--reason TEXT]] [--server URL [--ca FILE]]
 
 Builds a statement of TYPE for the VIN, signs it with FILE (the actor is the
 key's party; --as, if given, must be it; prev = the VIN's current head; time =
-now unless --time is given, with any RFC 3339 offset) and appends it.
+now unless --time is given, with any RFC 3339 offset) and appends it. With
+--server (or $VINLEDGER_SERVER, unless --db is given) the head comes from the
+server and the statement is submitted there, bound to the server's log: no
+ledger file is needed, only the party's key; --ca trusts a private CA for an
+https:// server.
 
 Fields (see docs/format.md): --country CC --make M --model M --year Y --from ID
 --to ID --doc D --port LOCODE --destination CC --via CC,CC --consignee ID|JSON
@@ -36,6 +43,7 @@ struct RecordArgs {
   std::string vin;
   std::string actor;
   std::string key_file;
+  ServerArgs server;
   std::vector<std::pair<std::string, std::string>> fields;
   bool unregistered = false;
   std::optional<std::string> corrects;
@@ -74,6 +82,8 @@ std::optional<int> parse_record_args(Context& context, RecordArgs& parsed) {
     else if (name == "as") parsed.actor = value;
     else if (name == "key") parsed.key_file = value;
     else if (name == "corrects") parsed.corrects = value;
+    else if (name == "server") parsed.server.server = value;
+    else if (name == "ca") parsed.server.ca = value;
     else if (name == "prev" || name == "sig" || name == "type" || name == "actor")
       return fail_usage(context, "--" + name + " is set by record itself");
     else parsed.fields.emplace_back(name, value);
@@ -117,6 +127,14 @@ int run_record(Context& context) {
   }
   auto key = SigningKey::load(args.key_file);
   if (!key) return fail(key.error());
+  auto client = server_for(args.server, context);
+  if (!client) return fail(client.error());
+  if (*client) {
+    // A correction is a void and its replacement in one transaction: only
+    // the ledger file can do that.
+    if (options.corrects) return fail_usage(context, "--corrects needs the ledger file (--db), not --server");
+    return record_on_server(context, **client, std::move(statement), *key, args.type, args.unregistered);
+  }
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
   auto report = ledger->record(std::move(statement), *key, options);
@@ -131,7 +149,7 @@ int run_record(Context& context) {
     withdrawal = std::move(*void_entry);
   }
   if (context.json) {
-    nlohmann::json document = {{"seq", seq}, {"hash", to_hex(entry->hash)}, {"entry", entry->entry}};
+    nlohmann::json document = recorded_json(*entry);
     if (withdrawal) document["void"] = {{"seq", report->first_seq}, {"hash", to_hex(withdrawal->hash)}};
     print_json(document);
   } else {

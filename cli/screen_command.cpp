@@ -1,10 +1,11 @@
-// vinledger screen [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
+// vinledger screen [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY] [--min SEVERITY]
 // Streams: findings are printed as each vehicle is verified, so memory does
 // not grow with the ledger; the summary comes last.
 #include <iostream>
 
 #include "command.h"
 #include "verification_options.h"
+#include "vinledger/json.h"
 
 namespace vinledger::cli {
 namespace {
@@ -17,7 +18,7 @@ std::string counts_text(const std::array<std::int64_t, 5>& counts) {
   return text;
 }
 
-void print_summary(const ScreenSummary& summary, const VerifyOptions& options, const TimeZone& zone) {
+void print_summary(const ScreenSummary& summary, const VerifyOptions& options, const TimeZone& zone, Severity min) {
   std::cout << "Screened " << summary.vehicles << " vehicle(s), " << summary.entries << " entries, as of "
             << zone.format(options.as_of) << " (arrival window " << options.arrival_window_days
             << " days)\n";
@@ -40,7 +41,10 @@ void print_summary(const ScreenSummary& summary, const VerifyOptions& options, c
   std::cout << "\nWorst vehicles first:\n";
   for (const auto& report : summary.worst) {
     std::cout << "\nVIN " << report.vin << ": " << verdict_for(report.findings).words << "\n";
-    print_findings(std::cout, report.findings);
+    std::vector<Finding> listed;
+    for (const auto& finding : report.findings)
+      if (finding.severity >= min) listed.push_back(finding);
+    print_findings(std::cout, listed);
   }
   std::cout << "\nRun `vinledger verify VIN` for one vehicle's findings.\n";
 }
@@ -50,8 +54,12 @@ void print_summary(const ScreenSummary& summary, const VerifyOptions& options, c
 int run_screen(Context& context) {
   cxxopts::Options options("vinledger screen", "Verify every VIN in the ledger and summarize the findings.");
   add_verification_options(options);
+  options.add_options()("min", "list only findings at or above this severity (the summary counts all)",
+                        cxxopts::value<std::string>()->default_value("info"));
   auto parsed = parse_options(options, context);
   if (!parsed.result) return parsed.exit_code;
+  auto min = severity_from((*parsed.result)["min"].as<std::string>());
+  if (!min) return fail_usage(context, "--min must be info, low, medium, high or critical");
   auto loaded = load_verification_settings(*parsed.result, context);
   if (!loaded.settings) return loaded.exit_code;
   const VerificationSettings& settings = *loaded.settings;
@@ -61,30 +69,19 @@ int run_screen(Context& context) {
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());
   bool failing = false;
-  bool first = true;
-  if (context.json) std::cout << "{\"findings\":[";
+  ScreenJsonWriter writer(*min);
+  if (context.json) std::cout << writer.begin();
   auto summary = ledger->screen(settings.reference, settings.verify, [&](const VehicleReport& report) -> Status {
     failing = failing || any_at_or_above(report.findings, settings.fail_on);
-    if (!context.json) return {};
-    for (const auto& finding : report.findings) {
-      std::cout << (first ? "" : ",") << to_json(finding).dump();
-      first = false;
-    }
+    if (context.json) std::cout << writer.vehicle(report);
     return {};
   });
   if (!summary) {
-    if (context.json) std::cout << "]}\n" << std::flush;  // keep stdout one JSON document
+    if (context.json) std::cout << writer.abort() << std::flush;  // keep stdout one JSON document
     return fail(summary.error());
   }
-  if (context.json) {
-    nlohmann::json document_summary = summary->to_json();
-    document_summary["as_of"] = format_timestamp(settings.verify.as_of.seconds);
-    document_summary["arrival_window_days"] = settings.verify.arrival_window_days;
-    document_summary["fail_on"] = to_string(settings.fail_on);
-    std::cout << "],\"summary\":" << document_summary.dump() << "}\n";
-  } else {
-    print_summary(*summary, settings.verify, *zone);
-  }
+  if (context.json) std::cout << writer.end(*summary, settings.verify);
+  else print_summary(*summary, settings.verify, *zone, *min);
   return failing ? kExitFindings : kExitOk;
 }
 

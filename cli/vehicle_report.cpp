@@ -32,16 +32,4 @@ void print_vehicle_report(const VehicleReport& report, const ReferenceData& refe
   std::cout << "Verdict: " << (verdict ? verdict->words : verdict_for(report.findings).words) << "\n";
 }
 
-nlohmann::json vehicle_report_json(const VehicleReport& report) {
-  nlohmann::json findings = nlohmann::json::array();
-  for (const auto& finding : report.findings) findings.push_back(to_json(finding));
-  nlohmann::json withdrawn = nlohmann::json::array();
-  for (const auto& withdrawal : report.withdrawn)
-    withdrawn.push_back({{"seq", withdrawal.seq},
-                         {"by", withdrawal.by},
-                         {"reason", withdrawal.reason},
-                         {"replaced_by", withdrawal.replaced_by ? nlohmann::json(*withdrawal.replaced_by) : nullptr}});
-  return {{"vin", report.vin}, {"findings", findings}, {"withdrawn", withdrawn}};
-}
-
 }  // namespace vinledger::cli

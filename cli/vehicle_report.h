@@ -2,8 +2,6 @@
 // bundle checked offline reads exactly like the ledger's own verification.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "vinledger/reference_data.h"
 #include "vinledger/verification.h"
 
@@ -13,8 +11,5 @@ namespace vinledger::cli {
 // (verdict_for's unless another is given).
 void print_vehicle_report(const VehicleReport& report, const ReferenceData& reference,
                           const Verdict* verdict = nullptr);
-
-// The --json document: {"vin", "findings"}.
-nlohmann::json vehicle_report_json(const VehicleReport& report);
 
 }  // namespace vinledger::cli

@@ -9,14 +9,11 @@
 #include "vehicle_report.h"
 #include "verification_options.h"
 #include "vinledger/bundle.h"
+#include "vinledger/json.h"
 #include "vinledger/untrusted_text.h"
 
 namespace vinledger::cli {
 namespace {
-
-nlohmann::json checkpoint_json(const Checkpoint& checkpoint) {
-  return {{"origin", checkpoint.origin}, {"size", checkpoint.size}, {"root", to_hex(checkpoint.root)}};
-}
 
 // Integrity failures are a verification result (exit 1), malformed files
 // bad input (exit 2); both name the item and why.
@@ -100,7 +97,7 @@ int run_verify_bundle(Context& context) {
                   {"valid", true},
                   {"absent", true},
                   {"complete", true},
-                  {"checkpoint", checkpoint_json(checkpoint)}});
+                  {"checkpoint", checkpoint_summary_json(checkpoint)}});
     else
       std::cout << "Bundle " << escape_untrusted(*file) << ": no entry for VIN " << verified->vin
                 << " in this ledger at size " << checkpoint.size << " (" << escape_untrusted(checkpoint.origin)
@@ -116,11 +113,13 @@ int run_verify_bundle(Context& context) {
   const bool complete = verified->completeness == VerifiedBundle::Completeness::kComplete;
   const Verdict verdict = bundle_verdict(report.findings, verified->extent);
   if (context.json) {
-    nlohmann::json document = vehicle_report_json(report);
-    document["checkpoint"] = checkpoint_json(checkpoint);
+    nlohmann::json document = to_json(report);
+    document["checkpoint"] = checkpoint_summary_json(checkpoint);
     document["witnesses"] = witnesses;
     document["complete"] = complete;
     document["evidence"] = extent_json(verified->extent);
+    // What this bundle proves decides the verdict, not the findings alone.
+    document["verdict"] = to_json(verdict);
     print_json(document);
   } else {
     std::cout << "Bundle " << escape_untrusted(*file) << ": " << verified->events.size() << " entries and "

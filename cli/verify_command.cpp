@@ -2,6 +2,7 @@
 #include "command.h"
 #include "vehicle_report.h"
 #include "verification_options.h"
+#include "vinledger/json.h"
 #include "vinledger/vin.h"
 
 namespace vinledger::cli {
@@ -26,7 +27,7 @@ int run_verify(Context& context) {
   auto report = ledger->verify(*vin, settings.reference, settings.verify);
   if (!report) return fail(report.error());
   if (context.json)
-    print_json(vehicle_report_json(*report));
+    print_json(to_json(*report));
   else
     print_vehicle_report(*report, settings.reference);
   return any_at_or_above(report->findings, settings.fail_on) ? kExitFindings : kExitOk;

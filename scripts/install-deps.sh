@@ -10,6 +10,9 @@ packages=(
   libcxxopts-dev nlohmann-json3-dev   # command line, JSON
   libhowardhinnant-date-dev tzdata    # IANA time zones (date/tz.h over /usr/share/zoneinfo)
   zlib1g-dev                          # gzip of entry bundles over HTTP
+  libboost-dev                        # Boost.Beast/Asio: the HTTP server and client (headers only)
+  curl                                # docs/api.md's examples run as a test
+  openssl                             # the TLS tests make a throwaway CA
   catch2                              # unit and end-to-end tests (v2)
   sqlite3                             # the demo and tests edit a ledger by hand
   clang-16 libclang-rt-16-dev         # libFuzzer targets (scripts/fuzz.sh)

@@ -99,6 +99,24 @@ Status Appender::finish() {
   return {};
 }
 
+Appender::Mark Appender::mark() const {
+  return Mark{next_seq_,
+              skipped_,
+              last_hash_,
+              tree_ ? std::optional(tree_->mark()) : std::nullopt,
+              index_ ? std::optional(index_->pending()) : std::nullopt,
+              parties_};
+}
+
+void Appender::rewind(Mark mark) {
+  next_seq_ = mark.next_seq;
+  skipped_ = mark.skipped;
+  last_hash_ = mark.last_hash;
+  if (tree_ && mark.tree) tree_->rewind(std::move(*mark.tree));
+  if (index_ && mark.index) index_->restore(std::move(*mark.index));
+  parties_ = std::move(mark.parties);
+}
+
 // Brief section 6: only what is malformed or not authentic is refused.
 Status Appender::check_authentic(PreparedStatement& item, const Statement& statement) {
   const std::int64_t now = settings_.clock();
@@ -108,8 +126,9 @@ Status Appender::check_authentic(PreparedStatement& item, const Statement& state
                          " s)");
   // The worker may have checked against an older snapshot of the registry
   // (a rotation earlier in the same batch); the key in force now decides.
+  // Not accepted from this signer: forbidden (HTTP 403), not malformed.
   if (auto problem = check_key_in_force(statement, parties_.find(statement.actor), parties_.operator_id(), item.signature))
-    return invalid_input(problem->message);
+    return forbidden(problem->message);
   if (statement.type == StatementType::kParty && statement.object["id"] == parties_.operator_id() &&
       statement.object.contains("revoked"))
     return invalid_input("the operator " + in_quotes(parties_.operator_id()) +
@@ -259,7 +278,7 @@ Result<bool> Appender::add(PreparedStatement& item) {
   auto recorded = already_recorded(item, statement);
   if (!recorded) return std::unexpected(recorded.error());
   if (*recorded) {
-    if (!options_.skip_recorded) return invalid_input(**recorded);
+    if (!options_.skip_recorded) return conflict(**recorded);
     ++skipped_;
     return false;
   }
@@ -319,6 +338,7 @@ Status Appender::write(const StoredEntry& row, const Statement& statement, const
   if (index_) index_->add(row.chain, static_cast<std::uint64_t>(row.seq), row.hash);
   if (statement.type == StatementType::kParty) parties_.apply(party_record_from(statement), next_seq_);
   last_hash_ = row.hash;
+  last_leaf_ = row.leaf;
   ++next_seq_;
   return {};
 }

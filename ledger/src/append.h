@@ -64,6 +64,28 @@ class Appender {
   std::int64_t next_seq() const { return next_seq_; }
   // The root of the tree as appended so far (after finish(): as stored).
   Result<Hash> root() { return tree_ ? tree_->root() : internal_error("the appender keeps no tree"); }
+  // The hash of the last entry written (or found at start()), and the
+  // bytes of the last one written.
+  const std::optional<Hash>& last_hash() const { return last_hash_; }
+  const std::string& last_leaf() const { return last_leaf_; }
+
+  // Where the appender stands, for undoing part of a transaction: mark()
+  // with the store's savepoint, rewind() after rolling the store back to it
+  // (the registry and the queued VIN index changes too go back to what they
+  // were at the mark).
+  struct Mark {
+    std::int64_t next_seq = 0;
+    std::int64_t skipped = 0;
+    std::optional<Hash> last_hash;
+    std::optional<TiledMerkleTree::Mark> tree;
+    std::optional<IndexUpdater::Pending> index;
+    PartyRegistry parties;
+  };
+  Mark mark() const;
+  void rewind(Mark mark);
+
+  // The tree as appended so far (after start()): for proofs against it.
+  TiledMerkleTree* tree() { return tree_.get(); }
 
  private:
   Status check_authentic(PreparedStatement& item, const Statement& statement);
@@ -87,6 +109,7 @@ class Appender {
   std::int64_t first_seq_ = 0;
   std::int64_t next_seq_ = 0;
   std::optional<Hash> last_hash_;
+  std::string last_leaf_;
   std::unique_ptr<TiledMerkleTree> tree_;
   std::unique_ptr<IndexUpdater> index_;
 };

@@ -27,10 +27,15 @@ class IndexUpdater {
   // call before commit. Returns the index root at that size.
   [[nodiscard]] Result<Hash> finish(std::uint64_t log_size);
 
+  // The queued changes, to put back after a savepoint is rolled back.
+  using Pending = std::unordered_map<std::string, IndexChange>;
+  Pending pending() const { return pending_; }
+  void restore(Pending pending) { pending_ = std::move(pending); }
+
  private:
   Store& store_;
   IndexTree tree_;
-  std::unordered_map<std::string, IndexChange> pending_;  // by chain
+  Pending pending_;  // by chain
 };
 
 }  // namespace vinledger

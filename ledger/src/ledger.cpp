@@ -12,6 +12,8 @@
 #include "store.h"
 #include "thread_pool.h"
 #include "vinledger/entry.h"
+#include "vinledger/json.h"
+#include "vinledger/signing.h"
 #include "vinledger/key_endorsement.h"
 #include "vinledger/timestamp.h"
 #include "vinledger/untrusted_text.h"
@@ -115,6 +117,29 @@ Result<AppendReport> Ledger::append(std::istream& lines, std::string_view source
       options);
 }
 
+Result<AppendReport> Ledger::revoke_party(std::string_view id, const SigningKey& operator_key) {
+  return impl_->write([&](Appender& appender) -> Result<AppendReport> {
+    // The registry as of this transaction: the party as it now stands.
+    const PartyVersion* party = impl_->parties.find(id);
+    if (!party) return invalid_input("unknown party \"" + std::string(id) + "\"");
+    if (party->record.revoked) return invalid_input("party \"" + std::string(id) + "\" is already revoked");
+    const PartyRecord& record = party->record;
+    nlohmann::json statement = {{"type", "party"},       {"actor", impl_->parties.operator_id()},
+                                {"id", record.id},       {"name", record.name},
+                                {"country", record.country}, {"roles", roles_json(record.roles)},
+                                {"vkey", record.vkey.text()}, {"revoked", true}};
+    if (!record.wmi.empty()) statement["wmi"] = record.wmi;
+    // Bound to this ledger (`log`), as every statement record signs.
+    statement["log"] = impl_->origin;
+    auto head = impl_->store->chain_head(party_chain(record.id));
+    if (!head) return std::unexpected(head.error());
+    if (!*head) return storage_error("party \"" + record.id + "\" has no registration entry; run `vinledger audit`");
+    auto signed_statement = sign_on_head(std::move(statement), (*head)->hash, operator_key, impl_->settings.clock());
+    if (!signed_statement) return std::unexpected(signed_statement.error());
+    return impl_->append_signed(appender, std::move(*signed_statement));
+  });
+}
+
 Result<std::vector<PartyInfo>> Ledger::parties() {
   auto registry = PartyRegistry::load(*impl_->store);
   if (!registry) return std::unexpected(registry.error());
@@ -171,6 +196,13 @@ Result<std::optional<Hash>> Ledger::head(std::string_view chain) {
   if (!head) return std::unexpected(head.error());
   if (!*head) return std::optional<Hash>{};
   return std::optional<Hash>{(*head)->hash};
+}
+
+Result<std::optional<ChainHeadInfo>> Ledger::chain_head(std::string_view chain) {
+  auto head = impl_->store->chain_head(chain);
+  if (!head) return std::unexpected(head.error());
+  if (!*head) return std::optional<ChainHeadInfo>{};
+  return std::optional<ChainHeadInfo>{ChainHeadInfo{(*head)->seq, (*head)->hash}};
 }
 
 Result<std::int64_t> Ledger::size() { return impl_->store->size(); }

@@ -51,6 +51,40 @@ Result<std::vector<std::string>> endorsement_lines(Store& store, const std::stri
 
 }  // namespace
 
+Status check_operator_key(const PartyRegistry& parties, const SigningKey& operator_key, const std::string& origin) {
+  auto in_force = operator_public_key(parties);
+  if (!in_force) return std::unexpected(in_force.error());
+  if (operator_key.public_key() != *in_force)
+    return invalid_input("the key given is not the operator's key in force (" + operator_key.verifier(origin).text() +
+                         "); checkpoints are signed by the operator");
+  return {};
+}
+
+Result<IssuedCheckpoint> record_checkpoint(Store& store, const PartyRegistry& parties, const std::string& origin,
+                                           const SigningKey& operator_key, std::uint64_t size, const Hash& root,
+                                           std::int64_t now) {
+  if (auto ok = check_operator_key(parties, operator_key, origin); !ok) return std::unexpected(ok.error());
+  // The index as of this size, caught up first if the ledger predates it;
+  // its root is the first extension line, the operator's key endorsements
+  // come after it (docs/format.md). Every checkpoint the log issues (the
+  // `checkpoint` command's and the group committer's) carries both.
+  IndexUpdater index(store);
+  if (auto ok = index.start(size); !ok) return std::unexpected(ok.error());
+  auto index_root = index.finish(size);
+  if (!index_root) return std::unexpected(index_root.error());
+  auto endorsements = endorsement_lines(store, origin);
+  if (!endorsements) return std::unexpected(endorsements.error());
+  std::vector<std::string> extensions{format_index_line(*index_root)};
+  for (auto& line : *endorsements) extensions.push_back(std::move(line));
+  Checkpoint checkpoint{origin, size, root, std::move(extensions)};
+  auto note = sign_checkpoint(checkpoint, operator_key, origin);
+  if (!note) return std::unexpected(note.error());
+  StoredCheckpoint row{0, static_cast<std::int64_t>(size), root, format_timestamp(now), *note};
+  auto id = store.insert_checkpoint(row);
+  if (!id) return std::unexpected(id.error());
+  return IssuedCheckpoint{*id, row.issued, std::move(checkpoint), std::move(*note)};
+}
+
 Result<VerifierKey> Ledger::log_key() {
   auto registry = PartyRegistry::load(*impl_->store);
   if (!registry) return std::unexpected(registry.error());
@@ -70,11 +104,8 @@ Result<IssuedCheckpoint> Ledger::checkpoint(const SigningKey& operator_key) {
     auto registry = PartyRegistry::load(store);
     if (!registry) return std::unexpected(registry.error());
     impl_->parties = std::move(*registry);
-    auto in_force = operator_public_key(impl_->parties);
-    if (!in_force) return std::unexpected(in_force.error());
-    if (operator_key.public_key() != *in_force)
-      return invalid_input("the key given is not the operator's key in force (" +
-                           operator_key.verifier(impl_->origin).text() + "); checkpoints are signed by the operator");
+    if (auto ok = check_operator_key(impl_->parties, operator_key, impl_->origin); !ok)
+      return std::unexpected(ok.error());
     auto size = store.size();
     if (!size) return std::unexpected(size.error());
     auto latest = store.latest_checkpoint();
@@ -90,25 +121,11 @@ Result<IssuedCheckpoint> Ledger::checkpoint(const SigningKey& operator_key) {
     TiledMerkleTree tree(store, static_cast<std::uint64_t>(*size));
     auto root = tree.root();
     if (!root) return std::unexpected(root.error());
-    // The index as of this size, caught up first if the ledger predates it;
-    // its root is the first extension line, the operator's key endorsements
-    // come after it (docs/format.md).
-    IndexUpdater index(store);
-    if (auto ok = index.start(static_cast<std::uint64_t>(*size)); !ok) return std::unexpected(ok.error());
-    auto index_root = index.finish(static_cast<std::uint64_t>(*size));
-    if (!index_root) return std::unexpected(index_root.error());
-    auto endorsements = endorsement_lines(store, impl_->origin);
-    if (!endorsements) return std::unexpected(endorsements.error());
-    std::vector<std::string> extensions{format_index_line(*index_root)};
-    for (auto& line : *endorsements) extensions.push_back(std::move(line));
-    Checkpoint checkpoint{impl_->origin, static_cast<std::uint64_t>(*size), *root, std::move(extensions)};
-    auto note = sign_checkpoint(checkpoint, operator_key, impl_->origin);
-    if (!note) return std::unexpected(note.error());
-    StoredCheckpoint row{0, *size, *root, format_timestamp(impl_->settings.clock()), *note};
-    auto id = store.insert_checkpoint(row);
-    if (!id) return std::unexpected(id.error());
+    auto recorded = record_checkpoint(store, impl_->parties, impl_->origin, operator_key,
+                                      static_cast<std::uint64_t>(*size), *root, impl_->settings.clock());
+    if (!recorded) return std::unexpected(recorded.error());
     if (auto ok = store.commit(); !ok) return std::unexpected(ok.error());
-    return IssuedCheckpoint{*id, row.issued, std::move(checkpoint), std::move(*note)};
+    return recorded;
   }();
   store.rollback();  // a no-op after the commit; ends the transaction otherwise
   return issued;

@@ -17,6 +17,16 @@ namespace vinledger {
 // a note that no longer parses is a storage error.
 Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row);
 
+// invalid_input unless `operator_key` is the operator's key in force.
+Status check_operator_key(const PartyRegistry& parties, const SigningKey& operator_key, const std::string& origin);
+
+// Signs the checkpoint of the tree of `size` leaves with `root` with
+// `operator_key` (refused unless it is the operator's key in force in
+// `parties`) and records it, inside the caller's write transaction.
+Result<IssuedCheckpoint> record_checkpoint(Store& store, const PartyRegistry& parties, const std::string& origin,
+                                           const SigningKey& operator_key, std::uint64_t size, const Hash& root,
+                                           std::int64_t now);
+
 struct Ledger::Impl {
   std::unique_ptr<Store> store;
   LedgerSettings settings;

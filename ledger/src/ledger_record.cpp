@@ -3,6 +3,8 @@
 // signing it with prev = the chain's head under the write lock, and
 // corrections (a void and its replacement in one append).
 
+#include <algorithm>
+
 #include "ledger_impl.h"
 #include "party_suggestions.h"
 #include "vinledger/key_endorsement.h"
@@ -36,25 +38,7 @@ std::vector<std::string> registered_ids(const PartyRegistry& registry) {
 }
 
 Status check_references(const PartyRegistry& registry, const json& statement) {
-  if (!statement.is_object() || !statement.contains("type") || !statement["type"].is_string()) return {};
-  auto type = statement_type_from(statement["type"].get_ref<const std::string&>());
-  if (!type) return {};
-  for (std::string_view field : party_reference_fields(*type)) {
-    auto it = statement.find(std::string(field));
-    if (it == statement.end() || !it->is_string()) continue;  // an inline consignee names no party id
-    const auto& id = it->get_ref<const std::string&>();
-    if (registry.find(id)) continue;
-    std::string message = "field \"" + std::string(field) + "\" '" + id + "' is not a registered party id";
-    const auto nearest = nearest_party_ids(id, registered_ids(registry));
-    if (!nearest.empty()) {
-      std::string list;
-      for (std::size_t i = 0; i < nearest.size(); ++i)
-        list += (i == 0 ? "" : i + 1 == nearest.size() ? " or " : ", ") + nearest[i];
-      message += " (did you mean " + list + "?)";
-    }
-    return invalid_input(message + "; if it is meant, record it with --unregistered");
-  }
-  return {};
+  return check_party_references_in(statement, registered_ids(registry));
 }
 
 // The statement as `key`'s party would sign it: actor filled in or checked,
@@ -87,6 +71,28 @@ Result<json> prepare_for(const PartyRegistry& registry, json statement, const Si
 }
 
 }  // namespace
+
+Status check_party_references_in(const nlohmann::json& statement, const std::vector<std::string>& registered) {
+  if (!statement.is_object() || !statement.contains("type") || !statement["type"].is_string()) return {};
+  auto type = statement_type_from(statement["type"].get_ref<const std::string&>());
+  if (!type) return {};
+  for (std::string_view field : party_reference_fields(*type)) {
+    auto it = statement.find(std::string(field));
+    if (it == statement.end() || !it->is_string()) continue;  // an inline consignee names no party id
+    const auto& id = it->get_ref<const std::string&>();
+    if (std::find(registered.begin(), registered.end(), id) != registered.end()) continue;
+    std::string message = "field \"" + std::string(field) + "\" '" + id + "' is not a registered party id";
+    const auto nearest = nearest_party_ids(id, registered);
+    if (!nearest.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < nearest.size(); ++i)
+        list += (i == 0 ? "" : i + 1 == nearest.size() ? " or " : ", ") + nearest[i];
+      message += " (did you mean " + list + "?)";
+    }
+    return invalid_input(message + "; if it is meant, record it with --unregistered");
+  }
+  return {};
+}
 
 Result<std::string> Ledger::party_of_key(const SigningKey& key) {
   auto registry = PartyRegistry::load(*impl_->store);

@@ -219,15 +219,16 @@ Result<std::string_view> TiledMerkleTree::tile(TileId id, TileCache& cache) {
     if (std::optional<std::string_view> edge = builder_->edge(id)) return *edge;
   }
   if (auto it = unwritten_.find(id); it != unwritten_.end()) return std::string_view(it->second);
-  if (auto it = cache.find(id); it != cache.end()) return std::string_view(it->second);
+  if (auto it = cache.tiles.find(id); it != cache.tiles.end()) return std::string_view(it->second);
   Result<std::string> hashes = read_stored_tile(id);
   if (!hashes) return std::unexpected(std::move(hashes.error()));
-  return std::string_view(cache.emplace(id, std::move(*hashes)).first->second);
+  return std::string_view(cache.tiles.emplace(id, std::move(*hashes)).first->second);
 }
 
 // Node (k, i) is recomputed from the 2^(k mod 8) nodes of its tile's bottom
 // row below it.
 Result<Hash> TiledMerkleTree::complete_node(int tree_level, std::uint64_t index, TileCache& cache) {
+  if (auto it = cache.nodes.find({tree_level, index}); it != cache.nodes.end()) return it->second;
   const int height_in_tile = tree_level % kTileHeight;
   const std::uint64_t first = index << height_in_tile;
   const TileId id{tree_level / kTileHeight, first / kTileWidth};
@@ -239,7 +240,10 @@ Result<Hash> TiledMerkleTree::complete_node(int tree_level, std::uint64_t index,
     return internal_error("node " + std::to_string(tree_level) + "/" + std::to_string(index) +
                           " is not complete in a tree of size " + std::to_string(size_));
   }
-  return subtree_of_row(*hashes, offset, count);
+  const Hash node = subtree_of_row(*hashes, offset, count);
+  // Only nodes that took hashing to find are worth keeping.
+  if (height_in_tile > 1) cache.nodes.emplace(std::pair{tree_level, index}, node);
+  return node;
 }
 
 // MTH of leaves [begin, end), for a range RFC 6962 splits into: begin is a
@@ -282,6 +286,32 @@ Result<Hash> TiledMerkleTree::root_at(std::uint64_t size) {
 // sibling of the half holding leaf m joins the proof, which lists them from
 // the leaf up.
 Result<std::vector<Hash>> TiledMerkleTree::inclusion_proof(std::uint64_t index, std::uint64_t size) {
+  TileCache cache;
+  return inclusion_proof(index, size, cache);
+}
+
+Result<std::vector<std::vector<Hash>>> TiledMerkleTree::inclusion_proofs(std::span<const std::uint64_t> indices,
+                                                                         std::uint64_t size) {
+  TileCache cache;
+  std::vector<std::vector<Hash>> proofs;
+  proofs.reserve(indices.size());
+  for (const std::uint64_t index : indices) {
+    Result<std::vector<Hash>> proof = inclusion_proof(index, size, cache);
+    if (!proof) return std::unexpected(std::move(proof.error()));
+    proofs.push_back(std::move(*proof));
+  }
+  return proofs;
+}
+
+TiledMerkleTree::Mark TiledMerkleTree::mark() const { return Mark{size_, builder_, unwritten_}; }
+
+void TiledMerkleTree::rewind(Mark mark) {
+  size_ = mark.size;
+  builder_ = std::move(mark.builder);
+  unwritten_ = std::move(mark.unwritten);
+}
+
+Result<std::vector<Hash>> TiledMerkleTree::inclusion_proof(std::uint64_t index, std::uint64_t size, TileCache& cache) {
   if (size > size_) {
     return invalid_input("tree size " + std::to_string(size) + " is beyond the log's size " +
                          std::to_string(size_));
@@ -290,7 +320,6 @@ Result<std::vector<Hash>> TiledMerkleTree::inclusion_proof(std::uint64_t index, 
     return invalid_input("leaf index " + std::to_string(index) + " is not in a tree of size " +
                          std::to_string(size));
   }
-  TileCache cache;
   std::vector<Hash> proof;
   std::uint64_t begin = 0;
   std::uint64_t end = size;

@@ -125,16 +125,39 @@ class TiledMerkleTree {
   Result<Hash> root_at(std::uint64_t size);
   // RFC 9162 section 2.1.3.1 proof of leaf `index` in the tree of `size`.
   Result<std::vector<Hash>> inclusion_proof(std::uint64_t index, std::uint64_t size);
+  // The proofs of several leaves in the tree of `size`, in the order of
+  // `indices`, sharing the tiles read and the nodes computed: the entries
+  // of one group commit have most of their proofs' nodes in common.
+  Result<std::vector<std::vector<Hash>>> inclusion_proofs(std::span<const std::uint64_t> indices, std::uint64_t size);
   // RFC 9162 section 2.1.4.1 proof from `size1` to `size2`, 0 < size1 <= size2.
   Result<std::vector<Hash>> consistency_proof(std::uint64_t size1, std::uint64_t size2);
 
  private:
-  using TileCache = std::map<TileId, std::string>;
   struct StoredEdge {
     std::uint64_t index = 0;
     std::uint64_t width = 0;
     bool operator==(const StoredEdge&) const = default;
   };
+
+ public:
+  // Where appends have brought the tree, for a caller that undoes part of
+  // its transaction (a savepoint): mark() before, rewind() after rolling
+  // the store back to it. Nothing may be flushed in between.
+  struct Mark {
+    std::uint64_t size = 0;
+    std::optional<TileBuilder> builder;
+    std::map<TileId, std::string> unwritten;
+  };
+  Mark mark() const;
+  void rewind(Mark mark);
+
+ private:
+  // What one call reads and computes, kept for the rest of it.
+  struct TileCache {
+    std::map<TileId, std::string> tiles;
+    std::map<std::pair<int, std::uint64_t>, Hash> nodes;  // (tree level, index) -> complete node
+  };
+  Result<std::vector<Hash>> inclusion_proof(std::uint64_t index, std::uint64_t size, TileCache& cache);
 
   Status load_right_edge();
   Result<std::string> read_stored_tile(TileId id);

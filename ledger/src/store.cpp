@@ -215,6 +215,30 @@ void Store::rollback() noexcept {
   }
 }
 
+Status Store::savepoint() {
+  return guarded("starting a savepoint", [&]() -> Status {
+    db_->exec("SAVEPOINT part");
+    return {};
+  });
+}
+
+Status Store::release() {
+  return guarded("releasing a savepoint", [&]() -> Status {
+    db_->exec("RELEASE part");
+    return {};
+  });
+}
+
+Status Store::rollback_to() {
+  return guarded("rolling back to a savepoint", [&]() -> Status {
+    for (auto& statement : prepared_)
+      if (statement) statement->reset();
+    db_->exec("ROLLBACK TO part");
+    db_->exec("RELEASE part");
+    return {};
+  });
+}
+
 Result<std::optional<std::string>> Store::meta(std::string_view key) {
   return guarded("reading settings", [&]() -> Result<std::optional<std::string>> {
     auto query = prepared(0, "SELECT value FROM meta WHERE key = ?");
@@ -567,6 +591,16 @@ Result<std::vector<StoredCheckpoint>> Store::checkpoints_after(std::int64_t size
   });
 }
 
+Result<std::optional<StoredCheckpoint>> Store::first_checkpoint_covering(std::int64_t seq) {
+  return guarded("reading a checkpoint", [&]() -> Result<std::optional<StoredCheckpoint>> {
+    auto query = prepared(17, "SELECT id, size, root, issued, note FROM checkpoints WHERE size > ? "
+                              "ORDER BY size, id LIMIT 1");
+    query->bind(1, seq);
+    if (!query->executeStep()) return std::optional<StoredCheckpoint>{};
+    return std::optional<StoredCheckpoint>{checkpoint_from(*query)};
+  });
+}
+
 Result<std::vector<StoredCheckpoint>> Store::checkpoints() {
   return guarded("reading checkpoints", [&]() -> Result<std::vector<StoredCheckpoint>> {
     SQLite::Statement query(*db_, std::string("SELECT ") + kCheckpointColumns + " FROM checkpoints ORDER BY id");
@@ -579,7 +613,7 @@ Result<std::vector<StoredCheckpoint>> Store::checkpoints() {
 Result<std::optional<IndexTileStore::Stored>> Store::read_index_tile(int level, std::string_view prefix,
                                                                        std::uint64_t at_size) {
   return guarded("reading an index tile", [&]() -> Result<std::optional<Stored>> {
-    auto query = prepared(12,
+    auto query = prepared(18,
                           "SELECT version, content FROM index_tiles WHERE level = ? AND prefix = ? AND version <= ? "
                           "ORDER BY version DESC LIMIT 1");
     query->bind(1, level);
@@ -594,10 +628,10 @@ Result<std::optional<IndexTileStore::Stored>> Store::read_index_tile(int level, 
 Status Store::write_index_tile(int level, std::string_view prefix, std::uint64_t version,
                                std::optional<std::uint64_t> replaces, std::string_view content) {
   return guarded("writing an index tile", [&]() -> Status {
-    auto query = replaces ? prepared(13,
+    auto query = replaces ? prepared(19,
                                      "UPDATE index_tiles SET version = ?, content = ? "
                                      "WHERE level = ? AND prefix = ? AND version = ?")
-                          : prepared(14, "INSERT INTO index_tiles (version, content, level, prefix) VALUES (?, ?, ?, ?)");
+                          : prepared(20, "INSERT INTO index_tiles (version, content, level, prefix) VALUES (?, ?, ?, ?)");
     query->bind(1, static_cast<std::int64_t>(version));
     query->bindNoCopy(2, content.data(), static_cast<int>(content.size()));
     query->bind(3, level);
@@ -610,7 +644,7 @@ Status Store::write_index_tile(int level, std::string_view prefix, std::uint64_t
 
 Result<std::uint64_t> Store::index_size() {
   return guarded("reading the index size", [&]() -> Result<std::uint64_t> {
-    auto query = prepared(15, "SELECT coalesce(max(version), 0) FROM index_tiles WHERE level = 0");
+    auto query = prepared(21, "SELECT coalesce(max(version), 0) FROM index_tiles WHERE level = 0");
     query->executeStep();
     return static_cast<std::uint64_t>(query->getColumn(0).getInt64());
   });

@@ -124,6 +124,14 @@ class Store : public TileStore, public IndexTileStore {
   // Never fails loudly: it runs on error paths.
   void rollback() noexcept;
 
+  // A savepoint inside a write transaction, so that one part of it (a
+  // request of a group commit) can be undone while the rest stands:
+  // savepoint(), then release() to keep what followed or rollback_to() to
+  // undo it (which also releases the savepoint).
+  Status savepoint();
+  Status release();
+  Status rollback_to();
+
   Result<std::optional<std::string>> meta(std::string_view key);
   Status insert_meta(std::string_view key, std::string_view value);
   // Every setting, (key, value) in key order: what audit compares with the log.
@@ -162,6 +170,9 @@ class Store : public TileStore, public IndexTileStore {
   // Records an issued checkpoint; returns its id.
   Result<std::int64_t> insert_checkpoint(const StoredCheckpoint& checkpoint);
   Result<std::optional<StoredCheckpoint>> latest_checkpoint();
+  // The smallest recorded checkpoint that covers entry `seq` (size > seq):
+  // the one the entry was first proved against.
+  Result<std::optional<StoredCheckpoint>> first_checkpoint_covering(std::int64_t seq);
   // Every issued checkpoint, oldest first.
   Result<std::vector<StoredCheckpoint>> checkpoints();
   // Stores a cosignature unless that witness's is already stored for the

@@ -106,7 +106,8 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
   envp.push_back(nullptr);
 
   pid_t pid = 0;
-  int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
+  // posix_spawnp: a bare name (`openssl`) is looked up on PATH; a path is used as it is.
+  int spawned = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) throw std::runtime_error("cannot run " + program + ": " + std::strerror(spawned));
   in.close_read();

@@ -87,7 +87,7 @@ TEST_CASE_METHOD(LedgerFixture, "a party registered and rotated inside one large
   SECTION("the old key is refused after the rotation") {
     auto refused = append(signed_line(manufacture(5000), first));
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().kind == ErrorKind::invalid_input);
+    CHECK(refused.error().kind == ErrorKind::forbidden);
     CHECK(refused.error().message == "batch:1: signature does not verify against the key of 'maker' in force (" +
                                          second.verifier("maker").text() + ")");
   }

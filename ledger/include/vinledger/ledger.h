@@ -1,6 +1,15 @@
 // The ledger: an append-only, hash-chained log of signed statements in one
-// SQLite file. This is the library's front door; the CLI is a thin layer
-// over it.
+// SQLite file. This is the library's front door; the CLI and the HTTP server
+// are thin layers over it.
+//
+// Threads: a Ledger is one database connection with cached queries and a
+// cached party registry, and is NOT safe to use from two threads at once.
+// Use one Ledger per thread (the server keeps a pool and lends each to one
+// request at a time), or guard one with a lock. Any number of Ledgers, in
+// one process or in many, may open the same file at once: SQLite serialises
+// their writes (each append sees what the previous one left) and gives each
+// read a consistent snapshot. GroupCommitter (group_commit.h) is the
+// thread-safe writer for many concurrent requests.
 #pragma once
 
 #include <cstdint>
@@ -113,6 +122,29 @@ struct AuditResume {
   std::string note;  // the signed checkpoint, as recorded
 };
 
+// The last entry of a chain (a VIN, or "party/<id>").
+struct ChainHeadInfo {
+  std::int64_t seq = 0;
+  Hash hash{};
+};
+
+// A checkpoint of this log, as `consistency` judges it.
+struct ConsistencySide {
+  Checkpoint checkpoint;
+  std::string note;  // the signed note, as given
+};
+
+// Two checkpoints of this log held against the log: the consistency proof
+// between them, or what is wrong (TRUNCATED: a checkpoint covers more
+// entries than the log has; CHECKPOINT_MISMATCH: the log does not give a
+// checkpoint's root at its size). `proof` is set iff `findings` is empty.
+struct ConsistencyReport {
+  ConsistencySide old_side;
+  ConsistencySide new_side;
+  std::optional<std::vector<Hash>> proof;
+  std::vector<Finding> findings;
+};
+
 struct AuditReport {
   std::int64_t size = 0;
   std::optional<Hash> root;  // the Merkle root, once the ledger keeps a tree
@@ -214,10 +246,17 @@ class Ledger {
   [[nodiscard]] Status check_party_references(const nlohmann::json& statement);
 
   Result<std::vector<PartyInfo>> parties();
+  // Revokes party `id`: re-registers it as it stands (name, country, roles,
+  // key, WMIs), marked revoked, signed by `operator_key` under the write
+  // lock. Its statements are refused from then on; earlier ones stand.
+  // invalid_input for an unknown or already revoked party.
+  Result<AppendReport> revoke_party(std::string_view id, const SigningKey& operator_key);
   // The VIN's entries in order, each marked if a void withdrew it; empty if
   // the ledger has none.
   Result<std::vector<LedgerEntry>> history(std::string_view vin);
   Result<std::optional<Hash>> head(std::string_view chain);
+  // The chain's last entry, with its seq; nullopt for a chain with no entries.
+  Result<std::optional<ChainHeadInfo>> chain_head(std::string_view chain);
   Result<LedgerEntry> entry(std::int64_t seq);
   Result<std::int64_t> size();
 
@@ -291,6 +330,18 @@ class Ledger {
   // The consistency proof from size1 to size2 (0 < size1 <= size2 <= size),
   // with the roots at both sizes (ledger_consistency.cpp).
   Result<ConsistencyProof> consistency_proof(std::uint64_t size1, std::uint64_t size2);
+  // Holds two signed checkpoints of this log (an earlier and a later one)
+  // against the log: each must be this log's (open_own_checkpoint;
+  // invalid_input naming its source otherwise), the earlier one of a
+  // non-empty tree no larger than the later one (invalid_input otherwise).
+  // Without `later`, a fresh checkpoint of the whole log is taken with
+  // `operator_key` (as checkpoint() does), once the earlier one was found
+  // to be this log's. A log shorter than either is TRUNCATED, a root the
+  // log does not give is CHECKPOINT_MISMATCH (findings, not errors);
+  // otherwise the proof.
+  Result<ConsistencyReport> check_consistency(const ExternalCheckpoint& earlier,
+                                              const std::optional<ExternalCheckpoint>& later,
+                                              const SigningKey* operator_key = nullptr);
 
   // Every registration of every party (what verification judges parties by).
   Result<PartyHistory> party_history();
@@ -307,5 +358,11 @@ class Ledger {
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The check of prepare_unsigned's registered ids on its own, against a list
+// of registered party ids (a registry read from a server): invalid_input
+// naming the field and the nearest registered ids.
+[[nodiscard]] Status check_party_references_in(const nlohmann::json& statement,
+                                               const std::vector<std::string>& registered_ids);
 
 }  // namespace vinledger

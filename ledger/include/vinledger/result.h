@@ -9,8 +9,12 @@
 namespace vinledger {
 
 enum class ErrorKind {
-  invalid_input,  // malformed or inauthentic input; nothing was written
-  conflict,       // a statement's `prev` is not the current head
+  invalid_input,  // malformed input; nothing was written
+  forbidden,      // well-formed but not accepted from its signer: a signature
+                  // that does not verify, an unknown or revoked signer, a
+                  // signer not allowed to make that statement
+  conflict,       // the input does not fit the ledger as it now stands: a
+                  // statement's `prev` is not the current head, a replay
   not_found,      // a named thing (VIN, party, file) does not exist
   storage,        // the database or the file system failed
   internal,       // a bug: an invariant did not hold
@@ -27,6 +31,9 @@ using Status = std::expected<void, Error>;
 
 inline std::unexpected<Error> invalid_input(std::string message) {
   return std::unexpected(Error{ErrorKind::invalid_input, std::move(message)});
+}
+inline std::unexpected<Error> forbidden(std::string message) {
+  return std::unexpected(Error{ErrorKind::forbidden, std::move(message)});
 }
 inline std::unexpected<Error> conflict(std::string message) {
   return std::unexpected(Error{ErrorKind::conflict, std::move(message)});
@@ -45,20 +52,6 @@ inline std::unexpected<Error> internal_error(std::string message) {
 inline Error with_context(Error error, const std::string& where) {
   error.message = where + ": " + error.message;
   return error;
-}
-
-// The command-line contract: 2 for bad usage or input, 3 for storage or internal errors.
-inline int exit_code_for(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::invalid_input:
-    case ErrorKind::conflict:
-    case ErrorKind::not_found:
-      return 2;
-    case ErrorKind::storage:
-    case ErrorKind::internal:
-      return 3;
-  }
-  return 3;
 }
 
 }  // namespace vinledger

@@ -8,7 +8,9 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -74,10 +76,33 @@ class PartyHistory {
   std::string operator_id_;
 };
 
+inline constexpr int kDefaultArrivalWindowDays = 90;
+// Ten years: a longer window would hide every missing arrival.
+inline constexpr int kMaxArrivalWindowDays = 3650;
+
 struct VerifyOptions {
-  UtcTime as_of;                 // "now" for NO_ARRIVAL; the CLI defaults it to the current time
-  int arrival_window_days = 90;  // an export must arrive within this many days
+  UtcTime as_of;                                        // "now" for NO_ARRIVAL
+  int arrival_window_days = kDefaultArrivalWindowDays;  // an export must arrive within this many days
 };
+
+// The options a user gives as text (command-line options, query
+// parameters); absent ones take their defaults.
+struct VerifyOptionsText {
+  std::optional<std::string> as_of;           // RFC 3339 UTC time, or YYYY-MM-DD; default `now`
+  std::optional<std::string> arrival_window;  // whole days, 0 to kMaxArrivalWindowDays
+};
+
+// Checks and fills verification options (verify_options.cpp), so that every
+// front judges as of the same default and within the same bounds.
+// invalid_input naming the option ("as of", "arrival window") otherwise.
+[[nodiscard]] Result<VerifyOptions> verify_options_from(const VerifyOptionsText& given, std::int64_t now);
+
+// The reference data verification uses: the shipped data directory
+// (ReferenceData::load_installed), with `rules_file` in place of the shipped
+// rules when given. Missing shipped data is an internal error (it belongs to
+// the installation, not to the user's input); a bad rules file is the
+// user's (invalid_input naming it).
+[[nodiscard]] Result<ReferenceData> load_verification_data(const std::optional<std::filesystem::path>& rules_file);
 
 // Every custody and destination finding for one VIN's events (in seq
 // order), sorted by seq, then worst first, then code. Withdrawn entries and

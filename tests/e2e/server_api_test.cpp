@@ -256,11 +256,12 @@ TEST_CASE("every refusal has its status and JSON error, and leaves the ledger as
     CHECK(served.ledger.content_digest() == digest);
   }
 
-  // A revoked party's statements are refused.
-  REQUIRE(served.ledger.run({"party", "revoke", "dealer"}).exit_code == 0);
-  const std::string revoked_digest = served.ledger.content_digest();
+  // A revoked party's statements are refused. Signed before the revocation:
+  // `sign` itself refuses a revoked party's key, the server must too.
   auto by_revoked = served.ledger.sign(
       R"({"type":"transfer","vin":"JTJHY7AX0N4000321","time":"2023-12-01T00:00:00Z","actor":"dealer","from":"dealer","to":"dealer","country":"JP","doc":"R-1"})");
+  REQUIRE(served.ledger.run({"party", "revoke", "dealer"}).exit_code == 0);
+  const std::string revoked_digest = served.ledger.content_digest();
   auto refused = request(client, "POST", "/v1/statements", by_revoked, "application/x-ndjson");
   CHECK(refused.status == 403);
   CHECK(body_of(refused)["error"]["message"].get<std::string>().find("revoked") != std::string::npos);
@@ -274,7 +275,10 @@ TEST_CASE("every refusal has its status and JSON error, and leaves the ledger as
   CHECK(request(reader, "GET", "/v1/vehicles/NOTAVIN").status == 400);
   CHECK(request(reader, "GET", std::string("/v1/vehicles/") + kVin + "/verification?asof=2024-01-01").status == 400);
   CHECK(request(reader, "GET", std::string("/v1/vehicles/") + kVin + "/verification?as_of=yesterday").status == 400);
-  CHECK(request(reader, "GET", std::string("/v1/vehicles/") + kNewVin + "/verification").status == 404);
+  // A VIN with no entries is a finding (NO_RECORD), as `verify` says, not a 404.
+  auto unseen = request(reader, "GET", std::string("/v1/vehicles/") + kNewVin + "/verification");
+  CHECK(unseen.status == 200);
+  CHECK(body_of(unseen)["findings"][0]["code"] == "NO_RECORD");
   CHECK(request(reader, "GET", "/v1/screen?min=severe").status == 400);
   vinledger::http::ClientOptions wrong_token;
   wrong_token.bearer_token = "not-the-token-at-all";

@@ -24,7 +24,7 @@ constexpr std::size_t kBatchRows = 256;
 Result<std::vector<VerifierKey>> operator_keys_in_order(Store& store, const std::string& origin) {
   std::vector<VerifierKey> keys;
   std::string operator_id;
-  auto collected = for_each_party_record(store, [&](PartyRecord record, std::int64_t seq) -> Status {
+  auto collected = for_each_party_record(store, PartyLogReading::kStrict, [&](PartyRecord record, std::int64_t seq) -> Status {
     if (seq == 0) operator_id = record.id;
     if (record.id == operator_id) keys.push_back(VerifierKey::from_public_key(origin, record.vkey.public_key()));
     return {};
@@ -204,7 +204,7 @@ Result<MirrorUpdate> Ledger::mirror_from(TileSource& source, const VerifierKey& 
     // order, then written.
     auto last = store.last_entry();
     if (!last) return std::unexpected(last.error());
-    const RegisteredParty* operator_party = impl_->parties.find(impl_->parties.operator_id());
+    const PartyVersion* operator_party = impl_->parties.find(impl_->parties.operator_id());
     EntryAuditor auditor(static_cast<std::int64_t>(old_size),
                          *last ? std::optional<Hash>((*last)->hash) : std::nullopt, impl_->parties,
                          operator_party ? std::optional<std::string>(operator_party->record.vkey.name()) : std::nullopt,

@@ -48,6 +48,10 @@ Status write_output_file(const std::filesystem::path& path, std::string_view tex
   } else if (errno != ENOENT) {
     return storage_error("cannot write " + path.string() + ": " + std::strerror(errno));
   }
+  // A directory that is not there is a bad argument, not a failing disk.
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+    return invalid_input("cannot write " + path.string() + ": " + dir.string() + " is not a directory");
   return replace_file_durably(path, text);
 }
 

@@ -14,6 +14,7 @@
 #include "vinledger/canonical_json.h"
 #include "vinledger/key_endorsement.h"
 #include "vinledger/keys.h"
+#include "vinledger/statement.h"
 #include "vinledger/timestamp.h"
 
 namespace vinledger::cli {
@@ -79,22 +80,27 @@ int run_sign(Context& context) {
   std::ifstream stream;
   std::istream* input = &std::cin;
   if (*file != "-") {
-    stream.open(*file, std::ios::binary);
-    if (!stream) return fail(Error{ErrorKind::not_found, "cannot read " + *file});
+    if (auto opened = open_input_file(*file, stream); !opened) return fail(opened.error());
     input = &stream;
   }
   const std::string source = *file == "-" ? "<stdin>" : *file;
   SignSettings settings{&*key, &*ledger, parsed.result->count("link") > 0, parsed.result->count("unregistered") > 0};
   std::set<std::string> linked;
   std::string output, line;
-  for (std::int64_t number = 1; std::getline(*input, line); ++number) {
+  std::int64_t number = 1;
+  for (; std::getline(*input, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.size() > kMaxStatementBytes)
+      return fail(Error{ErrorKind::invalid_input, source + ":" + std::to_string(number) + ": line is longer than " +
+                                                      std::to_string(kMaxStatementBytes) + " bytes"});
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     auto signed_line = sign_line(line, settings, linked);
     if (!signed_line) return fail(with_context(signed_line.error(), source + ":" + std::to_string(number)));
     output += *signed_line;
     output += '\n';
   }
+  // A read error is not the end of the input: nothing is printed.
+  if (input->bad()) return fail(Error{ErrorKind::storage, source + ":" + std::to_string(number) + ": read error"});
   std::cout << output;
   return kExitOk;
 }

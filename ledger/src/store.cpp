@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -53,6 +54,44 @@ Status create_private_file(const std::filesystem::path& path) {
   }
   ::close(fd);
   return {};
+}
+
+// What every SQLite file starts with (its file format, section 1.3).
+constexpr std::string_view kSqliteHeader{"SQLite format 3\0", 16};
+
+// Refuses, before SQLite touches it, a path that cannot be a ledger: not a
+// regular file, empty, or not an SQLite database at all.
+Status check_database_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return not_found("no ledger at " + path.string() + " (create one with `vinledger init`)");
+    return storage_error("cannot open " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat info {};
+  char header[16] = {};
+  const bool stat_ok = ::fstat(fd, &info) == 0;
+  const ssize_t n = stat_ok && S_ISREG(info.st_mode) ? ::read(fd, header, sizeof header) : 0;
+  ::close(fd);
+  if (!stat_ok) return storage_error("cannot stat " + path.string() + ": " + std::strerror(errno));
+  if (!S_ISREG(info.st_mode)) return invalid_input(path.string() + " is not a vinledger ledger (not a regular file)");
+  if (info.st_size == 0) return invalid_input(path.string() + " is not a vinledger ledger (an empty file)");
+  if (n != static_cast<ssize_t>(sizeof header) || std::string_view(header, sizeof header) != kSqliteHeader)
+    return invalid_input(path.string() + " is not a vinledger ledger (not an SQLite database)");
+  return {};
+}
+
+// A ledger carries kLedgerApplicationId; ledgers made before the marker are
+// known by their schema: a user_version of ours and the meta and entries
+// tables. Anything else belongs to someone else and is left untouched.
+Status check_ledger_marker(SQLite::Database& db, const std::filesystem::path& path) {
+  const int application_id = db.execAndGet("PRAGMA application_id").getInt();
+  if (application_id == Store::kLedgerApplicationId) return {};
+  if (application_id == 0 && db.execAndGet("PRAGMA user_version").getInt() >= 1 &&
+      db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'entries')")
+              .getInt() == 2)
+    return {};
+  return invalid_input(path.string() + " is not a vinledger ledger (an SQLite database of another application); "
+                       "it was not changed");
 }
 
 }  // namespace
@@ -129,8 +168,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Op
                                            const MigrationHook& hook) {
   if (mode == OpenMode::kCreateNew) {
     if (auto created = create_private_file(path); !created) return std::unexpected(created.error());
-  } else if (!std::filesystem::exists(path)) {
-    return not_found("no ledger at " + path.string() + " (create one with `vinledger init`)");
+  } else if (auto file = check_database_file(path); !file) {
+    return std::unexpected(file.error());
   }
   return guarded("opening the ledger", [&]() -> Result<std::unique_ptr<Store>> {
     const int flags = mode == OpenMode::kReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
@@ -138,7 +177,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Op
     std::unique_ptr<Store> store(new Store(std::move(db)));
     // WAL is a property of the file, set once: readers never wait for a
     // writer and a writer never waits for readers.
-    if (mode == OpenMode::kCreateNew) store->db_->exec("PRAGMA journal_mode = WAL");
+    if (mode == OpenMode::kCreateNew) {
+      store->db_->exec("PRAGMA application_id = " + std::to_string(kLedgerApplicationId));
+      store->db_->exec("PRAGMA journal_mode = WAL");
+    } else if (auto ours = check_ledger_marker(*store->db_, path); !ours) {
+      return std::unexpected(ours.error());  // before any migration writes
+    }
     // FULL: a commit that returned has reached the disk, so an append that
     // was acknowledged survives a power cut, not only a process crash.
     store->db_->exec("PRAGMA synchronous = FULL");

@@ -108,9 +108,14 @@ class Store : public TileStore, public IndexTileStore {
  public:
   enum class OpenMode { kCreateNew, kExisting, kReadOnly };
 
+  // SQLite's application_id of a ledger ("VnLd"), set when it is created:
+  // the marker by which an open knows the file is ours before writing.
+  static constexpr int kLedgerApplicationId = 0x566E4C64;
+
   // Opens (or creates) the database, sets WAL mode and a generous busy
   // timeout, and applies pending migrations (calling `hook` after each).
-  // kCreateNew refuses an existing file; the others refuse a missing one.
+  // kCreateNew refuses an existing file; the others refuse a missing one and,
+  // before anything is written, any file that is not a ledger (invalid_input).
   static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path, OpenMode mode,
                                              const MigrationHook& hook = {});
   ~Store() override;

@@ -94,8 +94,11 @@ Status Appender::catch_up_tree() {
 Status Appender::finish() {
   if (tree_)
     if (auto ok = tree_->flush(); !ok) return ok;
-  if (index_)
-    if (auto root = index_->finish(static_cast<std::uint64_t>(next_seq_)); !root) return std::unexpected(root.error());
+  if (index_) {
+    auto root = index_->finish(static_cast<std::uint64_t>(next_seq_));
+    if (!root) return std::unexpected(root.error());
+    index_root_ = *root;
+  }
   return {};
 }
 

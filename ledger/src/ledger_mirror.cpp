@@ -6,6 +6,7 @@
 #include "append.h"
 #include "entry_audit.h"
 #include "ledger_impl.h"
+#include "vinledger/vin_index.h"
 #include "merkle_tree.h"
 #include "ordered_pipeline.h"
 #include "source_tile_store.h"
@@ -302,6 +303,19 @@ Result<MirrorUpdate> Ledger::mirror_from(TileSource& source, const VerifierKey& 
       return refusal(old_size,
                      "the entries the log serves make a tree of size " + std::to_string(target.size) + " with root " +
                          to_hex(*root) + ", not the root its checkpoint signs (" + to_hex(target.root) + ")",
+                     kept_note, *note);
+    // The VIN index the checkpoint commits to, rebuilt from the entries as
+    // they were appended here: a root the operator computed wrongly (an
+    // entry left out of a VIN's count) is refused like a wrong tree.
+    auto committed_index = checkpoint_index_root(target);
+    if (!committed_index)
+      return refusal(old_size, "the log's checkpoint has a malformed VIN index line: " + committed_index.error().message,
+                     kept_note, *note);
+    if (*committed_index && appender.index_root() && **committed_index != *appender.index_root())
+      return refusal(old_size,
+                     "the log's checkpoint of size " + std::to_string(target.size) + " commits to VIN index root " +
+                         to_hex(**committed_index) + ", but the index rebuilt from its entries has root " +
+                         to_hex(*appender.index_root()),
                      kept_note, *note);
     // Now the mirror knows every key the operator had: the one trusted must
     // be one of them, and the checkpoint signed by it or a later one.

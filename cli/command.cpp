@@ -34,6 +34,13 @@ void print_json(const nlohmann::json& document) { std::cout << document.dump() <
 
 Result<Ledger> open_ledger(const Context& context) { return Ledger::open(context.db); }
 
+Result<Ledger> open_ledger_to_read(const Context& context) {
+  const std::filesystem::path dir = context.db.has_parent_path() ? context.db.parent_path() : std::filesystem::path(".");
+  LedgerSettings settings;
+  settings.read_only = ::access(dir.c_str(), W_OK) != 0;
+  return Ledger::open(context.db, std::move(settings));
+}
+
 Result<TimeZone> time_zone_of(const Context& context) {
   if (context.tz.empty()) return TimeZone();
   auto zone = TimeZone::locate(context.tz);

@@ -47,6 +47,11 @@ void print_json(const nlohmann::json& document);
 
 // Opens the ledger named by --db.
 Result<Ledger> open_ledger(const Context& context);
+// Opens it for a command that only reads: as open_ledger, except that a
+// ledger in a directory this user cannot write (a copy handed to a reader)
+// is opened read-only, without -wal or -shm files beside it
+// (docs/format.md "Read-only copies").
+Result<Ledger> open_ledger_to_read(const Context& context);
 
 // The zone of --tz (UTC when not given); an unknown name is invalid_input.
 Result<TimeZone> time_zone_of(const Context& context);

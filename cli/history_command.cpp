@@ -91,7 +91,7 @@ int run_history(Context& context) {
   auto zone = time_zone_of(context);
   if (!zone) return fail(zone.error());
 
-  auto ledger = open_ledger(context);
+  auto ledger = open_ledger_to_read(context);
   if (!ledger) return fail(ledger.error());
   auto entries = ledger->history(*vin);
   if (!entries) return fail(entries.error());

@@ -80,6 +80,22 @@ Status check_database_file(const std::filesystem::path& path) {
   return {};
 }
 
+// `file:PATH?immutable=1`, PATH escaped as SQLite's URI syntax needs.
+std::string sqlite_immutable_uri(const std::filesystem::path& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (unsigned char c : path.string()) {
+    if (c == '?' || c == '#' || c == '%' || c < 0x21 || c >= 0x7f) {
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 15];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 // A ledger carries kLedgerApplicationId; ledgers made before the marker are
 // known by their schema: a user_version of ours and the meta and entries
 // tables. Anything else belongs to someone else and is left untouched.
@@ -171,9 +187,27 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Op
   } else if (auto file = check_database_file(path); !file) {
     return std::unexpected(file.error());
   }
+  // A read-only open in a directory this user cannot write is a copy handed
+  // to a reader: SQLite would need to create -shm beside a WAL ledger, so it
+  // is opened immutable (no locks, no -wal, no -shm). That is safe only if
+  // no writer holds it: one that left a -wal behind is refused instead.
+  std::string target = path.string();
+  int flags = mode == OpenMode::kReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+  if (mode == OpenMode::kReadOnly) {
+    const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    if (::access(dir.c_str(), W_OK) != 0) {
+      std::error_code error;
+      const auto wal = std::filesystem::path(path.string() + "-wal");
+      if (std::filesystem::exists(wal, error) && std::filesystem::file_size(wal, error) > 0)
+        return invalid_input(path.string() + " has a write-ahead log beside it (" + wal.string() +
+                             ") and its directory is not writable: a writer may still have it open; copy the "
+                             "ledger when no process has it open, or read it where it can be written");
+      target = sqlite_immutable_uri(path);
+      flags |= SQLite::OPEN_URI;
+    }
+  }
   return guarded("opening the ledger", [&]() -> Result<std::unique_ptr<Store>> {
-    const int flags = mode == OpenMode::kReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
-    auto db = std::make_unique<SQLite::Database>(path, flags | SQLite::OPEN_NOFOLLOW, kBusyTimeoutMs);
+    auto db = std::make_unique<SQLite::Database>(target, flags | SQLite::OPEN_NOFOLLOW, kBusyTimeoutMs);
     std::unique_ptr<Store> store(new Store(std::move(db)));
     // WAL is a property of the file, set once: readers never wait for a
     // writer and a writer never waits for readers.

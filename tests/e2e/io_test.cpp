@@ -211,3 +211,54 @@ TEST_CASE("init killed at any moment leaves no ledger or a whole one, and runs a
     }
   }
 }
+
+// A reader who is handed a copy of a ledger in a directory it cannot write
+// (a regulator's read-only share, say) runs the read commands on it, and no
+// -wal or -shm file appears beside it. Run as an unprivileged user: root
+// writes anywhere, so as root the test drops to `nobody` with setpriv.
+TEST_CASE_METHOD(Fixture, "a read-only copy is read without -wal or -shm files beside it", "[e2e][io]") {
+  ledger.append_signed(manufacture("JTJHY7AX0N4000321"));
+  const auto history_here = ledger.run({"--json", "history", "JTJHY7AX0N4000321"});
+  REQUIRE(history_here.exit_code == 0);
+
+  TempDir shared;
+  std::filesystem::permissions(shared.path(), std::filesystem::perms(0755));
+  const auto bin = shared / "bin";
+  const auto copy = shared / "copy";
+  std::filesystem::create_directory(bin);
+  std::filesystem::create_directory(copy);
+  // The binary travels with the copy: the build tree may not be readable by
+  // the unprivileged user.
+  std::filesystem::copy_file(vinledger_binary(), bin / "vinledger");
+  std::filesystem::permissions(bin / "vinledger", std::filesystem::perms(0755));
+  REQUIRE(!std::filesystem::exists(ledger.db().string() + "-wal"));  // the writer closed it cleanly
+  std::filesystem::copy_file(ledger.db(), copy / "ledger.db");
+  std::filesystem::permissions(copy / "ledger.db", std::filesystem::perms(0444));
+  std::filesystem::permissions(copy, std::filesystem::perms(0555));
+
+  auto as_reader = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", (copy / "ledger.db").string()});
+    if (::geteuid() != 0) return run_program((bin / "vinledger").string(), args);
+    std::vector<std::string> dropped = {"--reuid=65534", "--regid=65534", "--clear-groups", (bin / "vinledger").string()};
+    dropped.insert(dropped.end(), args.begin(), args.end());
+    return run_program("/usr/bin/setpriv", dropped);
+  };
+  auto history = as_reader({"--json", "history", "JTJHY7AX0N4000321"});
+  INFO(history.err);
+  REQUIRE(history.exit_code == 0);
+  CHECK(history.out == history_here.out);
+  auto parties = as_reader({"party", "list"});
+  INFO(parties.err);
+  CHECK(parties.exit_code == 0);
+  CHECK(parties.out.find("toyota") != std::string::npos);
+  // The reader really could not write there (else the test proves nothing).
+  const std::string probe = (copy / "probe").string();
+  auto touched = ::geteuid() != 0
+                     ? run_program("/usr/bin/touch", {probe})
+                     : run_program("/usr/bin/setpriv", {"--reuid=65534", "--regid=65534", "--clear-groups", "touch", probe});
+  CHECK(touched.exit_code != 0);
+  std::vector<std::string> names;
+  for (const auto& item : std::filesystem::directory_iterator(copy)) names.push_back(item.path().filename());
+  CHECK(names == std::vector<std::string>{"ledger.db"});
+  std::filesystem::permissions(copy, std::filesystem::perms(0755));  // so that the TempDir can go
+}

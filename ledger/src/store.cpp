@@ -252,9 +252,10 @@ Status Store::migrate(const MigrationHook& hook) {
   });
 }
 
-PreparedQuery Store::prepared(int id, const char* sql) {
-  if (prepared_.size() <= static_cast<std::size_t>(id)) prepared_.resize(id + 1);
-  auto& statement = prepared_[id];
+PreparedQuery Store::prepared(const char* sql) {
+  // Keyed by the SQL text itself: no table of numbers that two changes can
+  // hand out twice.
+  auto& statement = prepared_[sql];
   if (!statement) statement = std::make_unique<SQLite::Statement>(*db_, sql);
   statement->clearBindings();
   return PreparedQuery(*statement);
@@ -285,7 +286,7 @@ Status Store::commit() {
 
 void Store::rollback() noexcept {
   try {
-    for (auto& statement : prepared_)
+    for (auto& [sql, statement] : prepared_)
       if (statement) statement->reset();
     db_->exec("ROLLBACK");
   } catch (...) {
@@ -295,7 +296,7 @@ void Store::rollback() noexcept {
 
 Result<std::optional<std::string>> Store::meta(std::string_view key) {
   return guarded("reading settings", [&]() -> Result<std::optional<std::string>> {
-    auto query = prepared(0, "SELECT value FROM meta WHERE key = ?");
+    auto query = prepared("SELECT value FROM meta WHERE key = ?");
     query->bind(1, std::string(key));
     if (!query->executeStep()) return std::optional<std::string>{};
     return std::optional<std::string>{query->getColumn(0).getString()};
@@ -304,7 +305,7 @@ Result<std::optional<std::string>> Store::meta(std::string_view key) {
 
 Status Store::insert_meta(std::string_view key, std::string_view value) {
   return guarded("writing settings", [&]() -> Status {
-    auto query = prepared(1, "INSERT INTO meta (key, value) VALUES (?, ?)");
+    auto query = prepared("INSERT INTO meta (key, value) VALUES (?, ?)");
     query->bind(1, std::string(key));
     query->bind(2, std::string(value));
     query->exec();
@@ -323,7 +324,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::all_meta() {
 
 Result<std::int64_t> Store::size() {
   return guarded("counting entries", [&]() -> Result<std::int64_t> {
-    auto query = prepared(2, "SELECT coalesce(max(seq) + 1, 0) FROM entries");
+    auto query = prepared("SELECT coalesce(max(seq) + 1, 0) FROM entries");
     query->executeStep();
     return query->getColumn(0).getInt64();
   });
@@ -331,7 +332,7 @@ Result<std::int64_t> Store::size() {
 
 Result<std::optional<ChainHead>> Store::last_entry() {
   return guarded("reading the last entry", [&]() -> Result<std::optional<ChainHead>> {
-    auto query = prepared(3, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
+    auto query = prepared("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
     if (!query->executeStep()) return std::optional<ChainHead>{};
     return std::optional<ChainHead>{ChainHead{query->getColumn(0).getInt64(), hash_column(query->getColumn(1))}};
   });
@@ -339,7 +340,7 @@ Result<std::optional<ChainHead>> Store::last_entry() {
 
 Result<std::optional<ChainHead>> Store::chain_head(std::string_view chain) {
   return guarded("reading a chain head", [&]() -> Result<std::optional<ChainHead>> {
-    auto query = prepared(4, "SELECT seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1");
+    auto query = prepared("SELECT seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1");
     query->bind(1, std::string(chain));
     if (!query->executeStep()) return std::optional<ChainHead>{};
     return std::optional<ChainHead>{ChainHead{query->getColumn(0).getInt64(), hash_column(query->getColumn(1))}};
@@ -358,7 +359,7 @@ Result<std::optional<ChainHead>> Store::chain_head_before(std::string_view chain
 
 Result<std::optional<std::int64_t>> Store::seq_of_statement(const Hash& statement_hash) {
   return guarded("looking up a statement", [&]() -> Result<std::optional<std::int64_t>> {
-    auto query = prepared(5, "SELECT seq FROM entries WHERE statement_hash = ?");
+    auto query = prepared("SELECT seq FROM entries WHERE statement_hash = ?");
     query->bind(1, statement_hash.data(), static_cast<int>(statement_hash.size()));
     if (!query->executeStep()) return std::optional<std::int64_t>{};
     return std::optional<std::int64_t>{query->getColumn(0).getInt64()};
@@ -367,8 +368,7 @@ Result<std::optional<std::int64_t>> Store::seq_of_statement(const Hash& statemen
 
 Status Store::insert(const StoredEntry& row) {
   return guarded("writing an entry", [&]() -> Status {
-    auto query = prepared(6,
-                           "INSERT INTO entries (seq, hash, leaf, chain, type, actor, chain_prev, statement_hash) "
+    auto query = prepared("INSERT INTO entries (seq, hash, leaf, chain, type, actor, chain_prev, statement_hash) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     query->bind(1, row.seq);
     query->bindNoCopy(2, row.hash.data(), static_cast<int>(row.hash.size()));
@@ -386,7 +386,7 @@ Status Store::insert(const StoredEntry& row) {
 
 Result<bool> Store::has_event_index() {
   return guarded("reading the schema", [&]() -> Result<bool> {
-    auto query = prepared(12, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_index'");
+    auto query = prepared("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_index'");
     query->executeStep();
     return query->getColumn(0).getInt() == 1;
   });
@@ -394,7 +394,7 @@ Result<bool> Store::has_event_index() {
 
 Status Store::insert_event(const StoredEvent& row) {
   return guarded("writing the event index", [&]() -> Status {
-    auto query = prepared(13, "INSERT INTO event_index (seq, identity, withdraws) VALUES (?, ?, ?)");
+    auto query = prepared("INSERT INTO event_index (seq, identity, withdraws) VALUES (?, ?, ?)");
     query->bind(1, row.seq);
     query->bindNoCopy(2, row.identity.data(), static_cast<int>(row.identity.size()));
     if (row.withdraws) query->bind(3, *row.withdraws);
@@ -406,8 +406,7 @@ Status Store::insert_event(const StoredEvent& row) {
 
 Result<std::optional<std::int64_t>> Store::live_event(const Hash& identity) {
   return guarded("looking up an event", [&]() -> Result<std::optional<std::int64_t>> {
-    auto query = prepared(14,
-                          "SELECT e.seq FROM event_index e WHERE e.identity = ? AND NOT EXISTS "
+    auto query = prepared("SELECT e.seq FROM event_index e WHERE e.identity = ? AND NOT EXISTS "
                           "(SELECT 1 FROM event_index v WHERE v.withdraws = e.seq) ORDER BY e.seq LIMIT 1");
     query->bind(1, identity.data(), static_cast<int>(identity.size()));
     if (!query->executeStep()) return std::optional<std::int64_t>{};
@@ -417,7 +416,7 @@ Result<std::optional<std::int64_t>> Store::live_event(const Hash& identity) {
 
 Result<std::optional<StoredEvent>> Store::event_at(std::int64_t seq) {
   return guarded("reading the event index", [&]() -> Result<std::optional<StoredEvent>> {
-    auto query = prepared(15, "SELECT seq, identity, withdraws FROM event_index WHERE seq = ?");
+    auto query = prepared("SELECT seq, identity, withdraws FROM event_index WHERE seq = ?");
     query->bind(1, seq);
     if (!query->executeStep()) return std::optional<StoredEvent>{};
     StoredEvent row;
@@ -428,7 +427,7 @@ Result<std::optional<StoredEvent>> Store::event_at(std::int64_t seq) {
 
 Result<std::optional<std::int64_t>> Store::withdrawn_by(std::int64_t seq) {
   return guarded("reading the event index", [&]() -> Result<std::optional<std::int64_t>> {
-    auto query = prepared(16, "SELECT seq FROM event_index WHERE withdraws = ?");
+    auto query = prepared("SELECT seq FROM event_index WHERE withdraws = ?");
     query->bind(1, seq);
     if (!query->executeStep()) return std::optional<std::int64_t>{};
     return std::optional<std::int64_t>{query->getColumn(0).getInt64()};
@@ -512,7 +511,7 @@ Result<std::vector<std::string>> Store::integrity_problems() {
 
 Result<std::optional<std::string>> Store::read_tile(int level, std::uint64_t index) {
   return guarded("reading a tree tile", [&]() -> Result<std::optional<std::string>> {
-    auto query = prepared(7, "SELECT hashes FROM tiles WHERE level = ? AND idx = ?");
+    auto query = prepared("SELECT hashes FROM tiles WHERE level = ? AND idx = ?");
     query->bind(1, level);
     query->bind(2, static_cast<std::int64_t>(index));
     if (!query->executeStep()) return std::optional<std::string>{};
@@ -524,8 +523,7 @@ Status Store::write_tile(int level, std::uint64_t index, std::string_view hashes
   return guarded("writing a tree tile", [&]() -> Status {
     // An upsert, not INSERT OR REPLACE: replacing deletes first, which the
     // append-only trigger refuses; an update is checked to only grow.
-    auto query = prepared(8,
-                          "INSERT INTO tiles (level, idx, hashes) VALUES (?, ?, ?) "
+    auto query = prepared("INSERT INTO tiles (level, idx, hashes) VALUES (?, ?, ?) "
                           "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes");
     query->bind(1, level);
     query->bind(2, static_cast<std::int64_t>(index));
@@ -547,7 +545,7 @@ Result<std::vector<std::pair<int, std::uint64_t>>> Store::tile_counts() {
 
 Result<std::uint64_t> Store::tree_size() {
   return guarded("reading the tree size", [&]() -> Result<std::uint64_t> {
-    auto query = prepared(9, "SELECT idx, length(hashes) / 32 FROM tiles WHERE level = 0 ORDER BY idx DESC LIMIT 1");
+    auto query = prepared("SELECT idx, length(hashes) / 32 FROM tiles WHERE level = 0 ORDER BY idx DESC LIMIT 1");
     if (!query->executeStep()) return std::uint64_t{0};
     return static_cast<std::uint64_t>(query->getColumn(0).getInt64()) * kTileWidth +
            static_cast<std::uint64_t>(query->getColumn(1).getInt64());
@@ -574,7 +572,7 @@ StoredCheckpoint checkpoint_from(SQLite::Statement& query) {
 
 Result<std::int64_t> Store::insert_checkpoint(const StoredCheckpoint& checkpoint) {
   return guarded("recording a checkpoint", [&]() -> Result<std::int64_t> {
-    auto query = prepared(10, "INSERT INTO checkpoints (size, root, issued, note) VALUES (?, ?, ?, ?)");
+    auto query = prepared("INSERT INTO checkpoints (size, root, issued, note) VALUES (?, ?, ?, ?)");
     query->bind(1, checkpoint.size);
     query->bind(2, checkpoint.root.data(), static_cast<int>(checkpoint.root.size()));
     query->bind(3, checkpoint.issued);
@@ -586,7 +584,7 @@ Result<std::int64_t> Store::insert_checkpoint(const StoredCheckpoint& checkpoint
 
 Result<std::optional<StoredCheckpoint>> Store::latest_checkpoint() {
   return guarded("reading the latest checkpoint", [&]() -> Result<std::optional<StoredCheckpoint>> {
-    auto query = prepared(11, "SELECT id, size, root, issued, note FROM checkpoints ORDER BY id DESC LIMIT 1");
+    auto query = prepared("SELECT id, size, root, issued, note FROM checkpoints ORDER BY id DESC LIMIT 1");
     if (!query->executeStep()) return std::optional<StoredCheckpoint>{};
     return std::optional<StoredCheckpoint>{checkpoint_from(*query)};
   });
@@ -657,8 +655,7 @@ Result<std::vector<StoredCheckpoint>> Store::checkpoints() {
 Result<std::optional<IndexTileStore::Stored>> Store::read_index_tile(int level, std::string_view prefix,
                                                                        std::uint64_t at_size) {
   return guarded("reading an index tile", [&]() -> Result<std::optional<Stored>> {
-    auto query = prepared(12,
-                          "SELECT version, content FROM index_tiles WHERE level = ? AND prefix = ? AND version <= ? "
+    auto query = prepared("SELECT version, content FROM index_tiles WHERE level = ? AND prefix = ? AND version <= ? "
                           "ORDER BY version DESC LIMIT 1");
     query->bind(1, level);
     query->bindNoCopy(2, prefix.data(), static_cast<int>(prefix.size()));
@@ -672,10 +669,9 @@ Result<std::optional<IndexTileStore::Stored>> Store::read_index_tile(int level, 
 Status Store::write_index_tile(int level, std::string_view prefix, std::uint64_t version,
                                std::optional<std::uint64_t> replaces, std::string_view content) {
   return guarded("writing an index tile", [&]() -> Status {
-    auto query = replaces ? prepared(13,
-                                     "UPDATE index_tiles SET version = ?, content = ? "
+    auto query = replaces ? prepared("UPDATE index_tiles SET version = ?, content = ? "
                                      "WHERE level = ? AND prefix = ? AND version = ?")
-                          : prepared(14, "INSERT INTO index_tiles (version, content, level, prefix) VALUES (?, ?, ?, ?)");
+                          : prepared("INSERT INTO index_tiles (version, content, level, prefix) VALUES (?, ?, ?, ?)");
     query->bind(1, static_cast<std::int64_t>(version));
     query->bindNoCopy(2, content.data(), static_cast<int>(content.size()));
     query->bind(3, level);
@@ -688,7 +684,7 @@ Status Store::write_index_tile(int level, std::string_view prefix, std::uint64_t
 
 Result<std::uint64_t> Store::index_size() {
   return guarded("reading the index size", [&]() -> Result<std::uint64_t> {
-    auto query = prepared(15, "SELECT coalesce(max(version), 0) FROM index_tiles WHERE level = 0");
+    auto query = prepared("SELECT coalesce(max(version), 0) FROM index_tiles WHERE level = 0");
     query->executeStep();
     return static_cast<std::uint64_t>(query->getColumn(0).getInt64());
   });

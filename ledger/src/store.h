@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "index_tree.h"
@@ -214,10 +215,11 @@ class Store : public TileStore, public IndexTileStore {
  private:
   explicit Store(std::unique_ptr<SQLite::Database> db);
   Status migrate(const MigrationHook& hook);
-  PreparedQuery prepared(int id, const char* sql);
+  // The statement for `sql` (a string literal), prepared once per connection.
+  PreparedQuery prepared(const char* sql);
 
   std::unique_ptr<SQLite::Database> db_;
-  std::vector<std::unique_ptr<SQLite::Statement>> prepared_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> prepared_;
 };
 
 }  // namespace vinledger

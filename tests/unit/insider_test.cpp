@@ -94,10 +94,20 @@ struct InsiderFixture {
     return found;
   }
 
+  // Every finding but those about the lookup indexes beside the entries (the
+  // event index, the VIN index), which an insider writing raw rows leaves
+  // stale and which the audit rightly reports too: the tests here are about
+  // what the entries themselves show.
   std::vector<Finding> all_findings() {
     auto report = ledger.audit();
     REQUIRE(report);
-    return report->findings;
+    std::vector<Finding> findings;
+    for (auto& finding : report->findings) {
+      const bool index = finding.code == "INDEX_MISMATCH" ||
+                         (finding.code == "HASH_MISMATCH" && finding.message.find("event index") != std::string::npos);
+      if (!index) findings.push_back(std::move(finding));
+    }
+    return findings;
   }
 };
 

@@ -273,7 +273,10 @@ TEST_CASE_METHOD(RotationFixture, "the whole cycle of an operator key rotation",
   SECTION("the witness follows the rotation and keeps the newer key") {
     auto after = ledger.checkpoint(keys.k1);
     REQUIRE(after);
-    CHECK(after->checkpoint.extensions.size() == 1);
+    // The VIN index line first, then the one endorsement line.
+    REQUIRE(after->checkpoint.extensions.size() == 2);
+    CHECK(after->checkpoint.extensions[0].rfind("vinledger-index/v1 ", 0) == 0);
+    CHECK(after->checkpoint.extensions[1].rfind("vinledger-key-endorsement/v1 ", 0) == 0);
     auto cosigned = witness->cosign(after->note, proofs);
     INFO((cosigned ? "" : cosigned.error().message));
     REQUIRE(cosigned);

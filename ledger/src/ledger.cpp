@@ -29,6 +29,8 @@ LedgerSettings with_defaults(LedgerSettings settings) {
   return settings;
 }
 
+}  // namespace
+
 // Removes a ledger file that `create` made and could not finish, so that
 // `init` can simply be run again.
 void remove_ledger_files(const std::filesystem::path& path) {
@@ -48,7 +50,16 @@ Status sync_parent_directory(const std::filesystem::path& path) {
   return {};
 }
 
-}  // namespace
+Status link_into_place(const std::filesystem::path& aside, const std::filesystem::path& path) {
+  if (::link(aside.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    remove_ledger_files(aside);
+    if (saved == EEXIST) return invalid_input("refusing to create " + path.string() + ": it already exists");
+    return storage_error("cannot create " + path.string() + ": " + std::strerror(saved));
+  }
+  remove_ledger_files(aside);
+  return sync_parent_directory(path);
+}
 
 MigrationHook Ledger::Impl::migration_hook() { return fill_event_index; }
 
@@ -76,14 +87,7 @@ Result<Ledger> Ledger::create(const std::filesystem::path& path, const InitOptio
   const std::filesystem::path aside = path.string() + ".init-" + std::to_string(::getpid());
   remove_ledger_files(aside);
   if (auto built = build(aside, options, operator_key, settings); !built) return std::unexpected(built.error());
-  if (::link(aside.c_str(), path.c_str()) != 0) {
-    const int saved = errno;
-    remove_ledger_files(aside);
-    if (saved == EEXIST) return invalid_input("refusing to create " + path.string() + ": it already exists");
-    return storage_error("cannot create " + path.string() + ": " + std::strerror(saved));
-  }
-  remove_ledger_files(aside);
-  if (auto synced = sync_parent_directory(path); !synced) return std::unexpected(synced.error());
+  if (auto linked = link_into_place(aside, path); !linked) return std::unexpected(linked.error());
   return open(path, std::move(settings));
 }
 

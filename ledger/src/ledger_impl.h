@@ -17,6 +17,16 @@ namespace vinledger {
 // a note that no longer parses is a storage error.
 Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row);
 
+// Removes a ledger file (and its -wal, -shm, -journal) that a creation could
+// not finish, so that it can simply be run again.
+void remove_ledger_files(const std::filesystem::path& path);
+// Makes a new directory entry durable.
+[[nodiscard]] Status sync_parent_directory(const std::filesystem::path& path);
+// Links the finished ledger `aside` into place at `path` (refusing an
+// existing path), removes `aside`'s name and syncs the directory: a kill at
+// any moment leaves no ledger at `path` or a whole one.
+[[nodiscard]] Status link_into_place(const std::filesystem::path& aside, const std::filesystem::path& path);
+
 struct Ledger::Impl {
   std::unique_ptr<Store> store;
   LedgerSettings settings;

@@ -1,5 +1,7 @@
 // Ledger::create_mirror and Ledger::mirror_from: a verified local copy of a
 // tiled log (vinledger/mirror.h).
+#include <unistd.h>
+
 #include <algorithm>
 #include <deque>
 
@@ -106,7 +108,11 @@ MirrorUpdate refusal(std::uint64_t size, std::string reason, std::string kept, s
 
 Result<Ledger> Ledger::create_mirror(const std::filesystem::path& path, const VerifierKey& log_key,
                                      std::string_view source, LedgerSettings settings) {
-  auto store = Store::open(path, Store::OpenMode::kCreateNew);
+  // Built aside and linked into place whole, as `init` does: a mirror killed
+  // while it is being created leaves nothing, and the next run starts again.
+  const std::filesystem::path aside = path.string() + ".mirror-" + std::to_string(::getpid());
+  remove_ledger_files(aside);
+  auto store = Store::open(aside, Store::OpenMode::kCreateNew);
   if (!store) return std::unexpected(store.error());
   auto written = [&]() -> Status {
     if (auto ok = (*store)->begin_write(); !ok) return ok;
@@ -116,13 +122,12 @@ Result<Ledger> Ledger::create_mirror(const std::filesystem::path& path, const Ve
     if (!inserted) (*store)->rollback();
     return inserted;
   }();
-  store->reset();
+  store->reset();  // closes the file: its WAL is folded in and removed
   if (!written) {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-      std::filesystem::remove(std::filesystem::path(path.string() + suffix), ignored);
+    remove_ledger_files(aside);
     return std::unexpected(written.error());
   }
+  if (auto linked = link_into_place(aside, path); !linked) return std::unexpected(linked.error());
   return open(path, std::move(settings));
 }
 

@@ -78,7 +78,7 @@ TEST_CASE_METHOD(Fixture, "history party/ID shows a party's registrations", "[e2
   CHECK(bad.exit_code == 2);
 }
 
-TEST_CASE_METHOD(Fixture, "--out refuses an existing file unless --force, and never a key or a ledger", "[e2e][io]") {
+TEST_CASE_METHOD(Fixture, "an output file (--out) never replaces an existing file unless --force, and never a key or a ledger", "[e2e][io]") {
   ledger.append_signed(manufacture("JTJHY7AX0N4000321"));
   const auto out = dir / "bundle.json";
   write_file(out, "old");

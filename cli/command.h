@@ -19,7 +19,7 @@
 
 namespace vinledger::cli {
 
-// Exit codes (brief section 5).
+// Exit codes (docs/format.md "Command output").
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitBadInput = 2;

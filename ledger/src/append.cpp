@@ -102,7 +102,8 @@ Status Appender::finish() {
   return {};
 }
 
-// Brief section 6: only what is malformed or not authentic is refused.
+// Only what is malformed, not authentic or not meant for this log is
+// refused (docs/format.md "Appending"); the rest is judged by verification.
 Status Appender::check_authentic(PreparedStatement& item, const Statement& statement) {
   const std::int64_t now = settings_.clock();
   if (statement.time.seconds > now + settings_.max_clock_skew_seconds)

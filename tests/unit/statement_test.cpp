@@ -1,4 +1,4 @@
-// Statements: the fields of each of the eight types (brief section 3), every
+// Statements: the fields of each type (docs/format.md "Statements (contract)"), every
 // refusal naming the field at fault, the exact bytes a party signs, party
 // records, chain keys, and the command-line value conversions.
 #include "vinledger/statement.h"

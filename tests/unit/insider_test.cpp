@@ -233,7 +233,7 @@ TEST_CASE_METHOD(InsiderFixture, "verify_bundle applies revocation as audit does
   REQUIRE(proved);
   auto log_key = ledger.log_key();
   REQUIRE(log_key);
-  auto verified = verify_bundle(format_bundle(proved->bundle), BundleTrust{*log_key, {}, 0});
+  auto verified = verify_bundle(format_bundle(proved->bundle), BundleTrust{*log_key, {}, 0, {}});
   REQUIRE_FALSE(verified);
   CHECK(verified.error().kind == BundleFailure::Kind::integrity);
   CHECK(verified.error().item == "entries[1].entry.statement.actor");

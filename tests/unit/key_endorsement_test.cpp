@@ -262,13 +262,13 @@ TEST_CASE_METHOD(RotationFixture, "the whole cycle of an operator key rotation",
     CHECK(proved->bundle.log_key == keys.v1.text());
     const std::string bundle = format_bundle(proved->bundle);
     for (const VerifierKey& trusted : {keys.v0, keys.v1}) {
-      auto verified = verify_bundle(bundle, BundleTrust{trusted, {}, 0});
+      auto verified = verify_bundle(bundle, BundleTrust{trusted, {}, 0, {}});
       INFO((verified ? "" : verified.error().message()));
       REQUIRE(verified);
       CHECK(verified->checkpoint.log_key == keys.v1.text());
     }
     // A stranger's key follows nothing.
-    CHECK_FALSE(verify_bundle(bundle, BundleTrust{SigningKey::generate().verifier(kOrigin), {}, 0}));
+    CHECK_FALSE(verify_bundle(bundle, BundleTrust{SigningKey::generate().verifier(kOrigin), {}, 0, {}}));
   }
   SECTION("the witness follows the rotation and keeps the newer key") {
     auto after = ledger.checkpoint(keys.k1);

@@ -261,7 +261,8 @@ TEST_CASE_METHOD(Fixture, "history and party list escape stored text that an old
   CHECK_FALSE(has_raw_control(listed.out));
   // Read as recorded: no finding for the text. (Raw rows leave the lookup
   // indexes beside the entries stale, which the audit reports as such.)
-  for (const auto& finding : json::parse(ledger.run({"--json", "audit"}).out)["findings"]) {
+  const json audited = json::parse(ledger.run({"--json", "audit"}).out);
+  for (const auto& finding : audited["findings"]) {
     INFO(finding.dump());
     const std::string message = finding["message"];
     CHECK((finding["code"] == "INDEX_MISMATCH" ||

@@ -234,7 +234,7 @@ std::string describe(const std::vector<ExpectedFinding>& expected) {
 
 }  // namespace
 
-TEST_CASE("tamper probes: audit catches every generated tamper with the right code and seq", "[e2e][tamper]") {
+TEST_CASE("tamper probes: audit catches every generated tamper with the right code and seq", "[e2e][tamper][slow]") {  // [slow]: 105 probes, each a process run; once
   RealisticLedger base;
   ProbeSet set = generate_tamper_probes(base.ledger.db());
   INFO("tables with no oracle: write one in tamper_generator.cpp");

@@ -27,7 +27,12 @@ class SpooledInput {
     file_.open(path, std::ios::in | std::ios::out | std::ios::binary | std::ios::trunc);
     ::unlink(path.c_str());
     if (!file_) return storage_error("cannot open a temporary file");
-    file_ << in.rdbuf();
+    // Copied by hand: `file_ << in.rdbuf()` sets failbit when it copies
+    // nothing, and empty input is an empty batch, not an error.
+    char buffer[64 * 1024];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
+      if (!file_.write(buffer, in.gcount())) return storage_error("cannot spool standard input");
+    if (in.bad()) return storage_error("cannot read standard input: read error");
     file_.flush();
     file_.seekg(0);
     if (!file_) return storage_error("cannot spool standard input");
@@ -60,8 +65,7 @@ int run_append(Context& context) {
     if (auto ok = spooled.spool(std::cin); !ok) return fail(ok.error());
     input = &spooled.stream();
   } else {
-    stream.open(*file, std::ios::binary);
-    if (!stream) return fail(Error{ErrorKind::not_found, "cannot read " + *file});
+    if (auto opened = open_input_file(*file, stream); !opened) return fail(opened.error());
   }
   auto ledger = open_ledger(context);
   if (!ledger) return fail(ledger.error());

@@ -45,7 +45,10 @@ int run_audit(Context& context) {
   auto report = Ledger::audit_file(context.db, checkpoints, {}, since);
   if (!report) return fail(report.error());
   if (report->resume && args.count("resume-file"))
-    if (auto written = write_output_file(args["resume-file"].as<std::string>(), report->resume->note); !written)
+    // The resume file is rewritten by every run that names it (the same
+    // file is the next run's --since): replacing it is the point.
+    if (auto written = write_output_file(args["resume-file"].as<std::string>(), report->resume->note, /*force=*/true);
+        !written)
       return fail(written.error());
   if (context.json) {
     print_json(to_json(*report));

@@ -1,4 +1,5 @@
-// vinledger checkpoint [--operator-key FILE] [--cosigned FILE ... --witness VKEY ...] [--tiles-dir DIR] [--list]
+// vinledger checkpoint [--operator-key FILE] [--cosigned FILE ... --witness VKEY ...] [--tiles-dir DIR]
+//                      [--out FILE [--force]] [--list]
 #include <iostream>
 #include <variant>
 
@@ -28,6 +29,24 @@ int list_checkpoints(const Context& context, Ledger& ledger) {
   return kExitOk;
 }
 
+// The latest checkpoint the ledger stored, if it covers every entry.
+Result<IssuedCheckpoint> latest_covering(Ledger& ledger) {
+  auto stored = ledger.checkpoints();
+  if (!stored) return std::unexpected(stored.error());
+  auto size = ledger.size();
+  if (!size) return std::unexpected(size.error());
+  const IssuedCheckpoint* latest = nullptr;
+  for (const auto& checkpoint : *stored)
+    if (!latest || checkpoint.id > latest->id) latest = &checkpoint;
+  if (!latest)
+    return invalid_input("no checkpoint is stored and no operator key was found to issue one (give --operator-key)");
+  if (static_cast<std::int64_t>(latest->checkpoint.size) != *size)
+    return invalid_input("the latest stored checkpoint covers " + std::to_string(latest->checkpoint.size) + " of " +
+                         std::to_string(*size) + " entries, and no operator key was found to issue a new one "
+                         "(give --operator-key)");
+  return *latest;
+}
+
 }  // namespace
 
 int run_checkpoint(Context& context) {
@@ -42,6 +61,9 @@ int run_checkpoint(Context& context) {
                   "needed with --cosigned)", cxxopts::value<std::vector<std::string>>())
       ("tiles-dir", "also publish the checkpoint and the log's C2SP tlog-tiles (tiles, entry bundles) in this "
                     "directory, for any static web server to serve", cxxopts::value<std::string>())
+      ("out", "write the checkpoint to this file (atomically, only on success) instead of standard output",
+       cxxopts::value<std::string>())
+      ("force", "with --out: replace an existing file (never a key or a database)")
       ("list", "list every checkpoint the ledger issued instead");
   auto parsed = parse_options(options, context);
   if (!parsed.result) return parsed.exit_code;
@@ -73,10 +95,17 @@ int run_checkpoint(Context& context) {
   if (!ledger) return fail(ledger.error());
   if (args.count("list")) return list_checkpoints(context, *ledger);
 
+  // Without the operator key (none given, none beside the database) the
+  // latest stored checkpoint is printed, if it covers the whole log.
   const std::filesystem::path key_path = operator_key_path(args, context);
-  auto key = SigningKey::load(key_path);
-  if (!key) return fail(key.error());
-  auto issued = ledger->checkpoint(*key);
+  Result<IssuedCheckpoint> issued = std::unexpected(Error{});
+  if (!args.count("operator-key") && !std::filesystem::exists(key_path)) {
+    issued = latest_covering(*ledger);
+  } else {
+    auto key = SigningKey::load(key_path);
+    if (!key) return fail(key.error());
+    issued = ledger->checkpoint(*key);
+  }
   if (!issued) return fail(issued.error());
   auto log_key = ledger->log_key();
   if (!log_key) return fail(log_key.error());
@@ -116,12 +145,20 @@ int run_checkpoint(Context& context) {
       std::cerr << "vinledger: published the checkpoint of size " << published->new_size << " in "
                 << args["tiles-dir"].as<std::string>() << " (" << published->files_written << " new files)\n";
   }
+  nlohmann::json document = to_json(*issued);
+  if (args.count("cosigned")) {
+    document["cosigned_by"] = merged_json;
+    document["skipped"] = skipped_json;
+  }
+  if (args.count("out")) {
+    // Written only now, when everything else succeeded.
+    const std::string out = args["out"].as<std::string>();
+    if (auto written = write_output_file(out, issued->note, args.count("force") > 0); !written)
+      return fail(written.error());
+    if (context.json) print_json(document);
+    return kExitOk;
+  }
   if (context.json) {
-    nlohmann::json document = to_json(*issued);
-    if (args.count("cosigned")) {
-      document["cosigned_by"] = merged_json;
-      document["skipped"] = skipped_json;
-    }
     print_json(document);
   } else {
     std::cout << issued->note;

@@ -1,6 +1,7 @@
 #include "command.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +48,13 @@ int fail_usage(const Context& context, const std::string& message) {
 void print_json(const nlohmann::json& document) { std::cout << json_text(document); }
 
 Result<Ledger> open_ledger(const Context& context) { return Ledger::open(context.db); }
+
+Result<Ledger> open_ledger_to_read(const Context& context) {
+  const std::filesystem::path dir = context.db.has_parent_path() ? context.db.parent_path() : std::filesystem::path(".");
+  LedgerSettings settings;
+  settings.read_only = ::access(dir.c_str(), W_OK) != 0;
+  return Ledger::open(context.db, std::move(settings));
+}
 
 Result<TimeZone> time_zone_of(const Context& context) {
   if (context.tz.empty()) return TimeZone();
@@ -116,9 +124,23 @@ std::vector<std::string> split_list(const std::string& text) {
   return parts;
 }
 
-Result<std::string> read_input_file(const std::filesystem::path& path, std::size_t max_bytes) {
-  std::ifstream stream(path, std::ios::binary);
+Status open_input_file(const std::filesystem::path& path, std::ifstream& stream) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return not_found("cannot read " + path.string() + ": it does not exist");
+    return invalid_input("cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  // A directory opens, and then every read fails: refuse it by name.
+  if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode))
+    return invalid_input("cannot read " + path.string() + ": not a regular file or a pipe");
+  stream.open(path, std::ios::binary);
   if (!stream) return invalid_input("cannot read " + path.string() + ": " + std::strerror(errno));
+  return {};
+}
+
+Result<std::string> read_input_file(const std::filesystem::path& path, std::size_t max_bytes) {
+  std::ifstream stream;
+  if (auto opened = open_input_file(path, stream); !opened) return std::unexpected(opened.error());
   std::string text;
   char buffer[64 * 1024];
   while (stream.read(buffer, sizeof buffer) || stream.gcount() > 0) {
@@ -126,30 +148,8 @@ Result<std::string> read_input_file(const std::filesystem::path& path, std::size
     if (text.size() > max_bytes)
       return invalid_input(path.string() + " is larger than " + std::to_string(max_bytes) + " bytes: not a file this command reads");
   }
-  if (stream.bad()) return invalid_input("cannot read " + path.string() + ": " + std::strerror(errno));
+  if (stream.bad()) return storage_error("cannot read " + path.string() + ": read error");
   return text;
-}
-
-Status write_output_file(const std::filesystem::path& path, std::string_view text) {
-  const std::filesystem::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return invalid_input("cannot write " + path.string() + ": " + std::strerror(errno));
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    written += static_cast<std::size_t>(n);
-  }
-  const bool ok = written == text.size() && ::fsync(fd) == 0;
-  const int saved_errno = errno;
-  ::close(fd);
-  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(ok ? errno : saved_errno);
-    ::unlink(temporary.c_str());
-    return invalid_input("cannot write " + path.string() + ": " + reason);
-  }
-  return {};
 }
 
 Argv::Argv(const std::vector<std::string>& args) : storage_(args) {

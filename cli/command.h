@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "vinledger/finding.h"
 #include "vinledger/ledger.h"
+#include "vinledger/output_file.h"
 #include "vinledger/result.h"
 #include "vinledger/time_zone.h"
 
@@ -50,6 +52,11 @@ void print_json(const nlohmann::json& document);
 
 // Opens the ledger named by --db.
 Result<Ledger> open_ledger(const Context& context);
+// Opens it for a command that only reads: as open_ledger, except that a
+// ledger in a directory this user cannot write (a copy handed to a reader)
+// is opened read-only, without -wal or -shm files beside it
+// (docs/format.md "Read-only copies").
+Result<Ledger> open_ledger_to_read(const Context& context);
 
 // The zone of --tz (UTC when not given); an unknown name is invalid_input.
 Result<TimeZone> time_zone_of(const Context& context);
@@ -68,13 +75,16 @@ void print_findings(std::ostream& out, const std::vector<Finding>& findings);
 void print_table(std::ostream& out, const std::vector<std::string>& headers,
                  const std::vector<std::vector<std::string>>& rows);
 
+// Opens an input file given on the command line: a regular file or a pipe
+// (anything else, such as a directory, is invalid_input; a missing one is
+// not_found). Readers check the stream's bad() after reading: a read
+// error is a storage error, never the end of the input.
+[[nodiscard]] Status open_input_file(const std::filesystem::path& path, std::ifstream& stream);
+
 // Reads a whole text file given on the command line (a checkpoint, a proof,
 // a bundle), refusing one larger than `max_bytes`; errors name the file.
 Result<std::string> read_input_file(const std::filesystem::path& path, std::size_t max_bytes);
 
-// Writes `text` to `path` atomically (a temporary file renamed over it), so
-// a reader never sees half a file; errors name the file.
-Status write_output_file(const std::filesystem::path& path, std::string_view text);
 
 // Splits "a,b,c" into its parts (empty parts dropped).
 std::vector<std::string> split_list(const std::string& text);

@@ -1,4 +1,4 @@
-// vinledger history VIN
+// vinledger history VIN | party/ID
 #include <iostream>
 
 #include "command.h"
@@ -6,6 +6,7 @@
 #include "vinledger/money.h"
 #include "vinledger/json.h"
 #include "vinledger/reference_data.h"
+#include "vinledger/statement.h"
 #include "vinledger/time_zone.h"
 #include "vinledger/vin.h"
 
@@ -52,6 +53,9 @@ std::string describe(const nlohmann::json& s) {
   if (type == "import") return "into " + text_of(s, "country") + " at " + text_of(s, "port") + ", doc " + text_of(s, "doc");
   if (type == "register") return "in " + text_of(s, "country") + " to " + text_of(s, "owner") + optional("plate", "plate");
   if (type == "destroy") return "in " + text_of(s, "country");
+  if (type == "party")
+    return "registers " + text_of(s, "id") + ": " + text_of(s, "name") + " (" + text_of(s, "country") + "), roles " +
+           text_of(s, "roles") + optional("key", "vkey");
   if (type == "void") return "withdraws " + text_of(s, "target").substr(0, 12) + ": " + text_of(s, "reason");
   return "";
 }
@@ -71,7 +75,7 @@ std::string made_by(const std::string& vin) {
 }  // namespace
 
 int run_history(Context& context) {
-  cxxopts::Options options("vinledger history", "Show a VIN's entries in order.");
+  cxxopts::Options options("vinledger history", "Show a VIN's entries (or a party's, for party/ID) in order.");
   options.positional_help("VIN");
   options.add_options()("vin", "the VIN", cxxopts::value<std::string>());
   options.parse_positional({"vin"});
@@ -79,11 +83,16 @@ int run_history(Context& context) {
   if (!parsed.result) return parsed.exit_code;
   auto vin = required(*parsed.result, context, "vin");
   if (!vin) return kExitBadInput;
-  if (auto valid = validate_vin(*vin); !valid) return fail(with_context(valid.error(), "VIN " + *vin));
+  // `party/ID` is a party's own chain: its registration and key changes.
+  const bool party = vin->starts_with("party/");
+  if (party && !is_party_id(std::string_view(*vin).substr(6)))
+    return fail(Error{ErrorKind::invalid_input, "\"" + vin->substr(6, 64) + "\" is not a party id (1-64 of A-Z a-z 0-9 . _ -)"});
+  if (!party)
+    if (auto valid = validate_vin(*vin); !valid) return fail(with_context(valid.error(), "VIN " + *vin));
   auto zone = time_zone_of(context);
   if (!zone) return fail(zone.error());
 
-  auto ledger = open_ledger(context);
+  auto ledger = open_ledger_to_read(context);
   if (!ledger) return fail(ledger.error());
   auto entries = ledger->history(*vin);
   if (!entries) return fail(entries.error());
@@ -92,7 +101,7 @@ int run_history(Context& context) {
     return kExitOk;
   }
   if (entries->empty()) {
-    std::cerr << "no entries for VIN " << *vin << "\n";
+    std::cerr << "no entries for " << (party ? "" : "VIN ") << *vin << "\n";
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
@@ -106,7 +115,10 @@ int run_history(Context& context) {
     rows.push_back({std::to_string(entry.entry["seq"].get<std::int64_t>()), utc ? zone->format(*utc) : time,
                     statement["type"], statement["actor"], what, to_hex(entry.hash).substr(0, 12)});
   }
-  std::cout << "VIN " << *vin << made_by(*vin) << "\n";
+  if (party)
+    std::cout << *vin << "\n";
+  else
+    std::cout << "VIN " << *vin << made_by(*vin) << "\n";
   print_table(std::cout, {"SEQ", "TIME", "EVENT", "BY", "WHAT", "HASH"}, rows);
   return kExitOk;
 }

@@ -24,18 +24,19 @@ Commands:
   sign --key FILE [--link] [--unregistered] FILE|-            sign statements for bulk append
   import --csv FILE --mapping FILE.json --key FILE [--check] [--unregistered] [--skip-recorded]
                                                               record a CSV export's rows, all or nothing
-  history VIN
+  history VIN | party/ID                                      a VIN's (or a party's) entries in order
   audit [--since CHECKPOINT] [--resume-file FILE] [--fail-on SEVERITY]
                                                               integrity of the ledger (after CHECKPOINT only)
   verify VIN [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
                                                               custody and destination findings for one VIN
   screen [--as-of DATE] [--arrival-window DAYS] [--rules FILE] [--fail-on SEVERITY]
                                                               the same over every VIN, with a summary
-  prove VIN [--out FILE] [--operator-key FILE]                an evidence bundle for one VIN
+  prove VIN [--out FILE [--force]] [--operator-key FILE]      an evidence bundle for one VIN
   verify-bundle FILE --log-key VKEY [--witness VKEY ... --min-witnesses K] [verify's options]
                                                               check a bundle offline (no database)
 
-  checkpoint [--operator-key FILE] [--cosigned FILE ...] [--tiles-dir DIR] [--list]
+  checkpoint [--operator-key FILE] [--cosigned FILE ... --witness VKEY ...] [--tiles-dir DIR]
+             [--out FILE [--force]] [--list]
                                                               a signed checkpoint of the whole ledger
   consistency --from OLD_CHECKPOINT [--to NEW_CHECKPOINT]     consistency proof between two checkpoints
   witness init --name NAME --key FILE --log-key VKEY --state DIR

@@ -86,7 +86,7 @@ int run_party_list(Context& context) {
   cxxopts::Options options("vinledger party list", "List the registered parties and the keys in force.");
   auto parsed = parse_options(options, context);
   if (!parsed.result) return parsed.exit_code;
-  auto ledger = open_ledger(context);
+  auto ledger = open_ledger_to_read(context);
   if (!ledger) return fail(ledger.error());
   auto parties = ledger->parties();
   if (!parties) return fail(parties.error());

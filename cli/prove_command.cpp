@@ -1,4 +1,4 @@
-// vinledger prove VIN [--out FILE] [--operator-key FILE]
+// vinledger prove VIN [--out FILE [--force]] [--operator-key FILE]
 #include <iostream>
 #include <optional>
 
@@ -16,7 +16,8 @@ int run_prove(Context& context) {
                            "checkpoint (issued if none covers the VIN). For a VIN with no entry, an absence bundle.");
   options.positional_help("VIN");
   options.add_options()("vin", "the VIN", cxxopts::value<std::string>())(
-      "out", "write the bundle to this file (atomically) instead of standard output", cxxopts::value<std::string>())(
+      "out", "write the bundle to this file (atomically, only on success) instead of standard output",
+      cxxopts::value<std::string>())("force", "with --out: replace an existing file (never a key or a database)")(
       "operator-key", "the operator's private key file, to issue a checkpoint if needed (default: beside the database)",
       cxxopts::value<std::string>());
   options.parse_positional({"vin"});
@@ -65,7 +66,7 @@ int run_prove(Context& context) {
     return kExitOk;
   }
   const std::string out = args["out"].as<std::string>();
-  if (auto written = write_output_file(out, text); !written) return fail(written.error());
+  if (auto written = write_output_file(out, text, args.count("force") > 0); !written) return fail(written.error());
   if (context.json)
     print_json({{"out", out},
                 {"vin", *vin},

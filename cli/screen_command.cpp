@@ -66,7 +66,7 @@ int run_screen(Context& context) {
   auto zone = time_zone_of(context);
   if (!zone) return fail(zone.error());
 
-  auto ledger = open_ledger(context);
+  auto ledger = open_ledger_to_read(context);
   if (!ledger) return fail(ledger.error());
   bool failing = false;
   ScreenJsonWriter writer(*min);

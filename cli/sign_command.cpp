@@ -88,8 +88,7 @@ int run_sign(Context& context) {
   std::ifstream stream;
   std::istream* input = &std::cin;
   if (*file != "-") {
-    stream.open(*file, std::ios::binary);
-    if (!stream) return fail(Error{ErrorKind::not_found, "cannot read " + *file});
+    if (auto opened = open_input_file(*file, stream); !opened) return fail(opened.error());
     input = &stream;
   }
   auto output = sign_statement_lines(*input, *file == "-" ? "<stdin>" : *file, *key, heads, now, prepare);

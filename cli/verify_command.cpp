@@ -22,7 +22,7 @@ int run_verify(Context& context) {
   if (!loaded.settings) return loaded.exit_code;
   const VerificationSettings& settings = *loaded.settings;
 
-  auto ledger = open_ledger(context);
+  auto ledger = open_ledger_to_read(context);
   if (!ledger) return fail(ledger.error());
   auto report = ledger->verify(*vin, settings.reference, settings.verify);
   if (!report) return fail(report.error());

@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 case ${1:-normal} in
-  normal) dir=build; options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+  # Without debug info (a quarter of the compile time at -O2): CI builds from
+  # scratch; configure build/ yourself with RelWithDebInfo to debug.
+  normal) dir=build; options=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG") ;;
   sanitize) dir=build-sanitize; options=(-DCMAKE_BUILD_TYPE=Debug -DVINLEDGER_SANITIZE=ON -DVINLEDGER_BENCH=OFF) ;;
   *) echo "usage: scripts/build.sh [normal|sanitize]" >&2; exit 2 ;;
 esac

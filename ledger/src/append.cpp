@@ -94,8 +94,11 @@ Status Appender::catch_up_tree() {
 Status Appender::finish() {
   if (tree_)
     if (auto ok = tree_->flush(); !ok) return ok;
-  if (index_)
-    if (auto root = index_->finish(static_cast<std::uint64_t>(next_seq_)); !root) return std::unexpected(root.error());
+  if (index_) {
+    auto root = index_->finish(static_cast<std::uint64_t>(next_seq_));
+    if (!root) return std::unexpected(root.error());
+    index_root_ = *root;
+  }
   return {};
 }
 
@@ -117,7 +120,8 @@ void Appender::rewind(Mark mark) {
   parties_ = std::move(mark.parties);
 }
 
-// Brief section 6: only what is malformed or not authentic is refused.
+// Only what is malformed, not authentic or not meant for this log is
+// refused (docs/format.md "Appending"); the rest is judged by verification.
 Status Appender::check_authentic(PreparedStatement& item, const Statement& statement) {
   const std::int64_t now = settings_.clock();
   if (statement.time.seconds > now + settings_.max_clock_skew_seconds)

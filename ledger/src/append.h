@@ -59,6 +59,8 @@ class Appender {
   // Writes the tree tiles and the VIN index tiles the new entries changed;
   // call before commit.
   Status finish();
+  // The VIN index root as of the last finish(), if the appender keeps the index.
+  const std::optional<Hash>& index_root() const { return index_root_; }
 
   AppendReport report() const { return {first_seq_, next_seq_ - first_seq_, skipped_}; }
   std::int64_t next_seq() const { return next_seq_; }
@@ -112,6 +114,7 @@ class Appender {
   std::string last_leaf_;
   std::unique_ptr<TiledMerkleTree> tree_;
   std::unique_ptr<IndexUpdater> index_;
+  std::optional<Hash> index_root_;
 };
 
 // Streams `reader` through the pool and the appender, keeping only a

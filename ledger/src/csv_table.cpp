@@ -1,10 +1,12 @@
 #include "csv_table.h"
 
-#include <fstream>
-#include <sstream>
+#include "durable_file.h"
 
 namespace vinledger {
 namespace {
+
+// A CSV export this large is not one batch of vehicle records.
+constexpr std::size_t kMaxCsvBytes = std::size_t{256} << 20;
 
 // Splits one record starting at `pos`; advances `pos` past its line end.
 Result<std::vector<std::string>> parse_record(std::string_view text, std::size_t& pos) {
@@ -41,11 +43,11 @@ Result<std::vector<std::string>> parse_record(std::string_view text, std::size_t
 }  // namespace
 
 Result<CsvTable> CsvTable::read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return not_found("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path.string());
+  // Read whole through the one bounded reader: a read error partway is a
+  // storage error, never a shorter file whose first rows would be imported.
+  auto text = read_small_file(path, kMaxCsvBytes);
+  if (!text) return std::unexpected(text.error());
+  return parse(*text, path.string());
 }
 
 Result<CsvTable> CsvTable::parse(std::string_view text, const std::string& name) {

@@ -1,4 +1,4 @@
-// The custody model (brief section 3, the effect column): who holds the
+// The custody model (docs/rules.md, each type's effect on custody): who holds the
 // vehicle and in which country, event by event.
 #pragma once
 

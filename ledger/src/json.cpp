@@ -60,6 +60,8 @@ nlohmann::json history_json(std::string_view vin, std::span<const LedgerEntry> e
     if (entry.withdrawn) withdrawn = {{"by", entry.withdrawn->by}, {"reason", entry.withdrawn->reason}};
     list.push_back({{"hash", to_hex(entry.hash)}, {"entry", entry.entry}, {"withdrawn", withdrawn}});
   }
+  // `party/ID` is a party's own chain (docs/format.md, "history").
+  if (vin.starts_with("party/")) return {{"party", vin.substr(6)}, {"entries", list}};
   return {{"vin", vin}, {"entries", list}};
 }
 

@@ -207,14 +207,35 @@ bool sync_parent_directory(const std::filesystem::path& path) {
   return dir.get() >= 0 && ::fsync(dir.get()) == 0;
 }
 
-// Creates `path` with mode 0600 and writes `contents`. O_EXCL makes "never
-// overwrite" atomic; on any failure the half-written file is removed.
+Status write_private_file_at(const std::filesystem::path& path, std::string_view contents);
+
+// Creates `path` with mode 0600 holding `contents`: written and synced under
+// a temporary name, then linked into place, which fails if `path` exists
+// ("never overwrite", atomically). A kill at any moment leaves either no key
+// file or a complete one, never an empty file that blocks a second try.
 Status write_new_private_file(const std::filesystem::path& path, std::string_view contents) {
-  FileDescriptor file(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600));
-  if (file.get() < 0) {
-    if (errno == EEXIST) return invalid_input("refusing to overwrite existing file " + path.string());
-    return storage_error("cannot create key file " + path.string() + ": " + errno_text());
+  if (::access(path.c_str(), F_OK) == 0) return invalid_input("refusing to overwrite existing file " + path.string());
+  const std::filesystem::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
+  ::unlink(temporary.c_str());
+  if (Status written = write_private_file_at(temporary, contents); !written) return written;
+  if (::link(temporary.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(temporary.c_str());
+    if (saved == EEXIST) return invalid_input("refusing to overwrite existing file " + path.string());
+    return storage_error("cannot create key file " + path.string() + ": " + std::strerror(saved));
   }
+  ::unlink(temporary.c_str());
+  if (!sync_parent_directory(path)) {
+    return storage_error("key file " + path.string() + " was written, but its directory could not be synced: " +
+                         errno_text());
+  }
+  return {};
+}
+
+// Writes a new file of mode 0600; on any failure it is removed again.
+Status write_private_file_at(const std::filesystem::path& path, std::string_view contents) {
+  FileDescriptor file(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600));
+  if (file.get() < 0) return storage_error("cannot create key file " + path.string() + ": " + errno_text());
   // The umask can only remove bits, but fchmod also pins the mode if the
   // process runs with an unusual default ACL.
   const char* failed_step = nullptr;
@@ -232,10 +253,6 @@ Status write_new_private_file(const std::filesystem::path& path, std::string_vie
     ::unlink(path.c_str());
     return storage_error(std::string("cannot ") + failed_step + " key file " + path.string() + ": " + reason +
                          " (the file was removed)");
-  }
-  if (!sync_parent_directory(path)) {
-    return storage_error("key file " + path.string() + " was written, but its directory could not be synced: " +
-                         errno_text());
   }
   return {};
 }

@@ -1,5 +1,10 @@
 #include "vinledger/ledger.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
 #include "append.h"
@@ -26,6 +31,8 @@ LedgerSettings with_defaults(LedgerSettings settings) {
   return settings;
 }
 
+}  // namespace
+
 // Removes a ledger file that `create` made and could not finish, so that
 // `init` can simply be run again.
 void remove_ledger_files(const std::filesystem::path& path) {
@@ -34,7 +41,27 @@ void remove_ledger_files(const std::filesystem::path& path) {
     std::filesystem::remove(std::filesystem::path(path.string() + suffix), ignored);
 }
 
-}  // namespace
+// Makes a new directory entry durable.
+Status sync_parent_directory(const std::filesystem::path& path) {
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const bool ok = fd >= 0 && ::fsync(fd) == 0;
+  const int saved = errno;
+  if (fd >= 0) ::close(fd);
+  if (!ok) return storage_error("cannot sync directory " + dir.string() + ": " + std::strerror(saved));
+  return {};
+}
+
+Status link_into_place(const std::filesystem::path& aside, const std::filesystem::path& path) {
+  if (::link(aside.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    remove_ledger_files(aside);
+    if (saved == EEXIST) return invalid_input("refusing to create " + path.string() + ": it already exists");
+    return storage_error("cannot create " + path.string() + ": " + std::strerror(saved));
+  }
+  remove_ledger_files(aside);
+  return sync_parent_directory(path);
+}
 
 MigrationHook Ledger::Impl::migration_hook() { return fill_event_index; }
 
@@ -48,9 +75,26 @@ Result<Ledger> Ledger::create(const std::filesystem::path& path, const InitOptio
   if (!is_valid_key_name(options.origin))
     return invalid_input("origin " + quote_untrusted(options.origin) +
                          " is not a valid log name (no spaces, no '+', no control or hidden characters)");
+  if (options.origin.size() > kMaxOriginBytes)
+    return invalid_input("the origin is " + std::to_string(options.origin.size()) + " bytes, longer than the " +
+                         std::to_string(kMaxOriginBytes) + "-byte limit");
   if (!is_party_id(options.operator_id))
     return invalid_input("operator id " + quote_untrusted(options.operator_id) +
                          " is not a party id (1-64 of A-Z a-z 0-9 . _ -)");
+  std::error_code error;
+  if (std::filesystem::symlink_status(path, error).type() != std::filesystem::file_type::not_found)
+    return invalid_input("refusing to create " + path.string() + ": it already exists");
+  // Built aside and linked into place whole: a kill at any moment leaves
+  // either no ledger at `path` or a complete one, and `init` can run again.
+  const std::filesystem::path aside = path.string() + ".init-" + std::to_string(::getpid());
+  remove_ledger_files(aside);
+  if (auto built = build(aside, options, operator_key, settings); !built) return std::unexpected(built.error());
+  if (auto linked = link_into_place(aside, path); !linked) return std::unexpected(linked.error());
+  return open(path, std::move(settings));
+}
+
+Status Ledger::build(const std::filesystem::path& path, const InitOptions& options, const SigningKey& operator_key,
+                     LedgerSettings settings) {
   auto store = Store::open(path, Store::OpenMode::kCreateNew, Impl::migration_hook());
   if (!store) return std::unexpected(store.error());
 
@@ -76,12 +120,12 @@ Result<Ledger> Ledger::create(const std::filesystem::path& path, const InitOptio
     if (!statement) return std::unexpected(statement.error());
     return impl->append_signed(appender, std::move(*statement));
   });
+  impl.reset();  // closes the file: its WAL is folded in and removed
   if (!created) {
-    impl.reset();
     remove_ledger_files(path);
     return std::unexpected(created.error());
   }
-  return Ledger(std::move(impl));
+  return {};
 }
 
 Result<Ledger> Ledger::open(const std::filesystem::path& path, LedgerSettings settings) {

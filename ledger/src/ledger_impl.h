@@ -26,6 +26,15 @@ Status check_operator_key(const PartyRegistry& parties, const SigningKey& operat
 Result<IssuedCheckpoint> record_checkpoint(Store& store, const PartyRegistry& parties, const std::string& origin,
                                            const SigningKey& operator_key, std::uint64_t size, const Hash& root,
                                            std::int64_t now);
+// Removes a ledger file (and its -wal, -shm, -journal) that a creation could
+// not finish, so that it can simply be run again.
+void remove_ledger_files(const std::filesystem::path& path);
+// Makes a new directory entry durable.
+[[nodiscard]] Status sync_parent_directory(const std::filesystem::path& path);
+// Links the finished ledger `aside` into place at `path` (refusing an
+// existing path), removes `aside`'s name and syncs the directory: a kill at
+// any moment leaves no ledger at `path` or a whole one.
+[[nodiscard]] Status link_into_place(const std::filesystem::path& aside, const std::filesystem::path& path);
 
 struct Ledger::Impl {
   std::unique_ptr<Store> store;

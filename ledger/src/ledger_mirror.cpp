@@ -1,11 +1,14 @@
 // Ledger::create_mirror and Ledger::mirror_from: a verified local copy of a
 // tiled log (vinledger/mirror.h).
+#include <unistd.h>
+
 #include <algorithm>
 #include <deque>
 
 #include "append.h"
 #include "entry_audit.h"
 #include "ledger_impl.h"
+#include "vinledger/vin_index.h"
 #include "merkle_tree.h"
 #include "ordered_pipeline.h"
 #include "source_tile_store.h"
@@ -105,7 +108,11 @@ MirrorUpdate refusal(std::uint64_t size, std::string reason, std::string kept, s
 
 Result<Ledger> Ledger::create_mirror(const std::filesystem::path& path, const VerifierKey& log_key,
                                      std::string_view source, LedgerSettings settings) {
-  auto store = Store::open(path, Store::OpenMode::kCreateNew);
+  // Built aside and linked into place whole, as `init` does: a mirror killed
+  // while it is being created leaves nothing, and the next run starts again.
+  const std::filesystem::path aside = path.string() + ".mirror-" + std::to_string(::getpid());
+  remove_ledger_files(aside);
+  auto store = Store::open(aside, Store::OpenMode::kCreateNew);
   if (!store) return std::unexpected(store.error());
   auto written = [&]() -> Status {
     if (auto ok = (*store)->begin_write(); !ok) return ok;
@@ -115,13 +122,12 @@ Result<Ledger> Ledger::create_mirror(const std::filesystem::path& path, const Ve
     if (!inserted) (*store)->rollback();
     return inserted;
   }();
-  store->reset();
+  store->reset();  // closes the file: its WAL is folded in and removed
   if (!written) {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-      std::filesystem::remove(std::filesystem::path(path.string() + suffix), ignored);
+    remove_ledger_files(aside);
     return std::unexpected(written.error());
   }
+  if (auto linked = link_into_place(aside, path); !linked) return std::unexpected(linked.error());
   return open(path, std::move(settings));
 }
 
@@ -302,6 +308,19 @@ Result<MirrorUpdate> Ledger::mirror_from(TileSource& source, const VerifierKey& 
       return refusal(old_size,
                      "the entries the log serves make a tree of size " + std::to_string(target.size) + " with root " +
                          to_hex(*root) + ", not the root its checkpoint signs (" + to_hex(target.root) + ")",
+                     kept_note, *note);
+    // The VIN index the checkpoint commits to, rebuilt from the entries as
+    // they were appended here: a root the operator computed wrongly (an
+    // entry left out of a VIN's count) is refused like a wrong tree.
+    auto committed_index = checkpoint_index_root(target);
+    if (!committed_index)
+      return refusal(old_size, "the log's checkpoint has a malformed VIN index line: " + committed_index.error().message,
+                     kept_note, *note);
+    if (*committed_index && appender.index_root() && **committed_index != *appender.index_root())
+      return refusal(old_size,
+                     "the log's checkpoint of size " + std::to_string(target.size) + " commits to VIN index root " +
+                         to_hex(**committed_index) + ", but the index rebuilt from its entries has root " +
+                         to_hex(*appender.index_root()),
                      kept_note, *note);
     // Now the mirror knows every key the operator had: the one trusted must
     // be one of them, and the checkpoint signed by it or a later one.

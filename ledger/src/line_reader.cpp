@@ -20,7 +20,15 @@ Result<bool> LineReader::next(InputLine& line) {
   line.text.clear();
   bool saw_any = false;
   for (;;) {
-    if (pos_ >= block_.size() && !refill()) break;
+    if (pos_ >= block_.size() && !refill()) {
+      // A failed read is not the end of the input: taking it for one would
+      // commit the lines before it as if they were the whole batch.
+      if (in_.bad()) {
+        ++line_number_;
+        return storage_error("cannot read line " + std::to_string(line_number_) + " (read error)");
+      }
+      break;
+    }
     saw_any = true;
     const char* start = block_.data() + pos_;
     const std::size_t available = block_.size() - pos_;

@@ -25,7 +25,8 @@ class LineReader {
   LineReader(std::istream& in, std::size_t max_line_bytes, std::size_t block_bytes = kDefaultBlockBytes);
 
   // Fills `line` and returns true, or returns false at the end of input.
-  // A line longer than the limit is an invalid_input error naming it.
+  // A line longer than the limit is an invalid_input error naming it; a
+  // read error of the stream (badbit) is a storage error, never the end.
   Result<bool> next(InputLine& line);
 
   // The number of the line last returned or refused.

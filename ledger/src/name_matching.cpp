@@ -213,6 +213,10 @@ std::string transliterate_to_latin(std::string_view text) {
       out += hangul_latin(point);
     } else if (const char* base = latin_base(point)) {
       out += base;
+    } else if ((point >= 0x80 && point <= 0xbf) || (point >= 0x2000 && point <= 0x206f) ||
+               (point >= 0x3000 && point <= 0x303f)) {
+      // Latin-1, general and CJK punctuation («quotes», dashes, 、): word breaks.
+      out += ' ';
     } else {
       out.append(text.substr(start, i - start));
     }

@@ -513,7 +513,13 @@ Result<Statement> sign_statement(json unsigned_object, const SigningKey& key) {
   auto message = signed_message_of(unsigned_object);
   if (!message) return std::unexpected(message.error());
   unsigned_object["sig"] = base64_encode(key.sign(*message));
-  return statement_from_json(std::move(unsigned_object));
+  auto statement = statement_from_json(std::move(unsigned_object));
+  // Every command that makes a statement signs it here: one the log would
+  // refuse to take (or a mirror to copy) is never signed at all.
+  if (statement && statement->canonical.size() > kMaxStatementBytes)
+    return invalid_input("the signed statement is " + std::to_string(statement->canonical.size()) +
+                         " bytes, longer than the " + std::to_string(kMaxStatementBytes) + "-byte limit");
+  return statement;
 }
 
 Result<json> field_value_from_text(std::string_view field, std::string_view text) {

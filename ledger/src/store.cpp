@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -53,6 +54,60 @@ Status create_private_file(const std::filesystem::path& path) {
   }
   ::close(fd);
   return {};
+}
+
+// What every SQLite file starts with (its file format, section 1.3).
+constexpr std::string_view kSqliteHeader{"SQLite format 3\0", 16};
+
+// Refuses, before SQLite touches it, a path that cannot be a ledger: not a
+// regular file, empty, or not an SQLite database at all.
+Status check_database_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return not_found("no ledger at " + path.string() + " (create one with `vinledger init`)");
+    return storage_error("cannot open " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat info {};
+  char header[16] = {};
+  const bool stat_ok = ::fstat(fd, &info) == 0;
+  const ssize_t n = stat_ok && S_ISREG(info.st_mode) ? ::read(fd, header, sizeof header) : 0;
+  ::close(fd);
+  if (!stat_ok) return storage_error("cannot stat " + path.string() + ": " + std::strerror(errno));
+  if (!S_ISREG(info.st_mode)) return invalid_input(path.string() + " is not a vinledger ledger (not a regular file)");
+  if (info.st_size == 0) return invalid_input(path.string() + " is not a vinledger ledger (an empty file)");
+  if (n != static_cast<ssize_t>(sizeof header) || std::string_view(header, sizeof header) != kSqliteHeader)
+    return invalid_input(path.string() + " is not a vinledger ledger (not an SQLite database)");
+  return {};
+}
+
+// `file:PATH?immutable=1`, PATH escaped as SQLite's URI syntax needs.
+std::string sqlite_immutable_uri(const std::filesystem::path& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (unsigned char c : path.string()) {
+    if (c == '?' || c == '#' || c == '%' || c < 0x21 || c >= 0x7f) {
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 15];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+// A ledger carries kLedgerApplicationId; ledgers made before the marker are
+// known by their schema: a user_version of ours and the meta and entries
+// tables. Anything else belongs to someone else and is left untouched.
+Status check_ledger_marker(SQLite::Database& db, const std::filesystem::path& path) {
+  const int application_id = db.execAndGet("PRAGMA application_id").getInt();
+  if (application_id == Store::kLedgerApplicationId) return {};
+  if (application_id == 0 && db.execAndGet("PRAGMA user_version").getInt() >= 1 &&
+      db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'entries')")
+              .getInt() == 2)
+    return {};
+  return invalid_input(path.string() + " is not a vinledger ledger (an SQLite database of another application); "
+                       "it was not changed");
 }
 
 }  // namespace
@@ -129,16 +184,39 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Op
                                            const MigrationHook& hook) {
   if (mode == OpenMode::kCreateNew) {
     if (auto created = create_private_file(path); !created) return std::unexpected(created.error());
-  } else if (!std::filesystem::exists(path)) {
-    return not_found("no ledger at " + path.string() + " (create one with `vinledger init`)");
+  } else if (auto file = check_database_file(path); !file) {
+    return std::unexpected(file.error());
+  }
+  // A read-only open in a directory this user cannot write is a copy handed
+  // to a reader: SQLite would need to create -shm beside a WAL ledger, so it
+  // is opened immutable (no locks, no -wal, no -shm). That is safe only if
+  // no writer holds it: one that left a -wal behind is refused instead.
+  std::string target = path.string();
+  int flags = mode == OpenMode::kReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+  if (mode == OpenMode::kReadOnly) {
+    const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    if (::access(dir.c_str(), W_OK) != 0) {
+      std::error_code error;
+      const auto wal = std::filesystem::path(path.string() + "-wal");
+      if (std::filesystem::exists(wal, error) && std::filesystem::file_size(wal, error) > 0)
+        return invalid_input(path.string() + " has a write-ahead log beside it (" + wal.string() +
+                             ") and its directory is not writable: a writer may still have it open; copy the "
+                             "ledger when no process has it open, or read it where it can be written");
+      target = sqlite_immutable_uri(path);
+      flags |= SQLite::OPEN_URI;
+    }
   }
   return guarded("opening the ledger", [&]() -> Result<std::unique_ptr<Store>> {
-    const int flags = mode == OpenMode::kReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
-    auto db = std::make_unique<SQLite::Database>(path, flags | SQLite::OPEN_NOFOLLOW, kBusyTimeoutMs);
+    auto db = std::make_unique<SQLite::Database>(target, flags | SQLite::OPEN_NOFOLLOW, kBusyTimeoutMs);
     std::unique_ptr<Store> store(new Store(std::move(db)));
     // WAL is a property of the file, set once: readers never wait for a
     // writer and a writer never waits for readers.
-    if (mode == OpenMode::kCreateNew) store->db_->exec("PRAGMA journal_mode = WAL");
+    if (mode == OpenMode::kCreateNew) {
+      store->db_->exec("PRAGMA application_id = " + std::to_string(kLedgerApplicationId));
+      store->db_->exec("PRAGMA journal_mode = WAL");
+    } else if (auto ours = check_ledger_marker(*store->db_, path); !ours) {
+      return std::unexpected(ours.error());  // before any migration writes
+    }
     // FULL: a commit that returned has reached the disk, so an append that
     // was acknowledged survives a power cut, not only a process crash.
     store->db_->exec("PRAGMA synchronous = FULL");
@@ -174,9 +252,10 @@ Status Store::migrate(const MigrationHook& hook) {
   });
 }
 
-PreparedQuery Store::prepared(int id, const char* sql) {
-  if (prepared_.size() <= static_cast<std::size_t>(id)) prepared_.resize(id + 1);
-  auto& statement = prepared_[id];
+PreparedQuery Store::prepared(const char* sql) {
+  // Keyed by the SQL text itself: no table of numbers that two changes can
+  // hand out twice.
+  auto& statement = prepared_[sql];
   if (!statement) statement = std::make_unique<SQLite::Statement>(*db_, sql);
   statement->clearBindings();
   return PreparedQuery(*statement);
@@ -207,7 +286,7 @@ Status Store::commit() {
 
 void Store::rollback() noexcept {
   try {
-    for (auto& statement : prepared_)
+    for (auto& [sql, statement] : prepared_)
       if (statement) statement->reset();
     db_->exec("ROLLBACK");
   } catch (...) {
@@ -231,7 +310,7 @@ Status Store::release() {
 
 Status Store::rollback_to() {
   return guarded("rolling back to a savepoint", [&]() -> Status {
-    for (auto& statement : prepared_)
+    for (auto& [sql, statement] : prepared_)
       if (statement) statement->reset();
     db_->exec("ROLLBACK TO part");
     db_->exec("RELEASE part");
@@ -241,7 +320,7 @@ Status Store::rollback_to() {
 
 Result<std::optional<std::string>> Store::meta(std::string_view key) {
   return guarded("reading settings", [&]() -> Result<std::optional<std::string>> {
-    auto query = prepared(0, "SELECT value FROM meta WHERE key = ?");
+    auto query = prepared("SELECT value FROM meta WHERE key = ?");
     query->bind(1, std::string(key));
     if (!query->executeStep()) return std::optional<std::string>{};
     return std::optional<std::string>{query->getColumn(0).getString()};
@@ -250,7 +329,7 @@ Result<std::optional<std::string>> Store::meta(std::string_view key) {
 
 Status Store::insert_meta(std::string_view key, std::string_view value) {
   return guarded("writing settings", [&]() -> Status {
-    auto query = prepared(1, "INSERT INTO meta (key, value) VALUES (?, ?)");
+    auto query = prepared("INSERT INTO meta (key, value) VALUES (?, ?)");
     query->bind(1, std::string(key));
     query->bind(2, std::string(value));
     query->exec();
@@ -269,7 +348,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::all_meta() {
 
 Result<std::int64_t> Store::size() {
   return guarded("counting entries", [&]() -> Result<std::int64_t> {
-    auto query = prepared(2, "SELECT coalesce(max(seq) + 1, 0) FROM entries");
+    auto query = prepared("SELECT coalesce(max(seq) + 1, 0) FROM entries");
     query->executeStep();
     return query->getColumn(0).getInt64();
   });
@@ -277,7 +356,7 @@ Result<std::int64_t> Store::size() {
 
 Result<std::optional<ChainHead>> Store::last_entry() {
   return guarded("reading the last entry", [&]() -> Result<std::optional<ChainHead>> {
-    auto query = prepared(3, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
+    auto query = prepared("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
     if (!query->executeStep()) return std::optional<ChainHead>{};
     return std::optional<ChainHead>{ChainHead{query->getColumn(0).getInt64(), hash_column(query->getColumn(1))}};
   });
@@ -285,7 +364,7 @@ Result<std::optional<ChainHead>> Store::last_entry() {
 
 Result<std::optional<ChainHead>> Store::chain_head(std::string_view chain) {
   return guarded("reading a chain head", [&]() -> Result<std::optional<ChainHead>> {
-    auto query = prepared(4, "SELECT seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1");
+    auto query = prepared("SELECT seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1");
     query->bind(1, std::string(chain));
     if (!query->executeStep()) return std::optional<ChainHead>{};
     return std::optional<ChainHead>{ChainHead{query->getColumn(0).getInt64(), hash_column(query->getColumn(1))}};
@@ -304,7 +383,7 @@ Result<std::optional<ChainHead>> Store::chain_head_before(std::string_view chain
 
 Result<std::optional<std::int64_t>> Store::seq_of_statement(const Hash& statement_hash) {
   return guarded("looking up a statement", [&]() -> Result<std::optional<std::int64_t>> {
-    auto query = prepared(5, "SELECT seq FROM entries WHERE statement_hash = ?");
+    auto query = prepared("SELECT seq FROM entries WHERE statement_hash = ?");
     query->bind(1, statement_hash.data(), static_cast<int>(statement_hash.size()));
     if (!query->executeStep()) return std::optional<std::int64_t>{};
     return std::optional<std::int64_t>{query->getColumn(0).getInt64()};
@@ -313,8 +392,7 @@ Result<std::optional<std::int64_t>> Store::seq_of_statement(const Hash& statemen
 
 Status Store::insert(const StoredEntry& row) {
   return guarded("writing an entry", [&]() -> Status {
-    auto query = prepared(6,
-                           "INSERT INTO entries (seq, hash, leaf, chain, type, actor, chain_prev, statement_hash) "
+    auto query = prepared("INSERT INTO entries (seq, hash, leaf, chain, type, actor, chain_prev, statement_hash) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     query->bind(1, row.seq);
     query->bindNoCopy(2, row.hash.data(), static_cast<int>(row.hash.size()));
@@ -332,7 +410,7 @@ Status Store::insert(const StoredEntry& row) {
 
 Result<bool> Store::has_event_index() {
   return guarded("reading the schema", [&]() -> Result<bool> {
-    auto query = prepared(12, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_index'");
+    auto query = prepared("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_index'");
     query->executeStep();
     return query->getColumn(0).getInt() == 1;
   });
@@ -340,7 +418,7 @@ Result<bool> Store::has_event_index() {
 
 Status Store::insert_event(const StoredEvent& row) {
   return guarded("writing the event index", [&]() -> Status {
-    auto query = prepared(13, "INSERT INTO event_index (seq, identity, withdraws) VALUES (?, ?, ?)");
+    auto query = prepared("INSERT INTO event_index (seq, identity, withdraws) VALUES (?, ?, ?)");
     query->bind(1, row.seq);
     query->bindNoCopy(2, row.identity.data(), static_cast<int>(row.identity.size()));
     if (row.withdraws) query->bind(3, *row.withdraws);
@@ -352,8 +430,7 @@ Status Store::insert_event(const StoredEvent& row) {
 
 Result<std::optional<std::int64_t>> Store::live_event(const Hash& identity) {
   return guarded("looking up an event", [&]() -> Result<std::optional<std::int64_t>> {
-    auto query = prepared(14,
-                          "SELECT e.seq FROM event_index e WHERE e.identity = ? AND NOT EXISTS "
+    auto query = prepared("SELECT e.seq FROM event_index e WHERE e.identity = ? AND NOT EXISTS "
                           "(SELECT 1 FROM event_index v WHERE v.withdraws = e.seq) ORDER BY e.seq LIMIT 1");
     query->bind(1, identity.data(), static_cast<int>(identity.size()));
     if (!query->executeStep()) return std::optional<std::int64_t>{};
@@ -363,7 +440,7 @@ Result<std::optional<std::int64_t>> Store::live_event(const Hash& identity) {
 
 Result<std::optional<StoredEvent>> Store::event_at(std::int64_t seq) {
   return guarded("reading the event index", [&]() -> Result<std::optional<StoredEvent>> {
-    auto query = prepared(15, "SELECT seq, identity, withdraws FROM event_index WHERE seq = ?");
+    auto query = prepared("SELECT seq, identity, withdraws FROM event_index WHERE seq = ?");
     query->bind(1, seq);
     if (!query->executeStep()) return std::optional<StoredEvent>{};
     StoredEvent row;
@@ -374,7 +451,7 @@ Result<std::optional<StoredEvent>> Store::event_at(std::int64_t seq) {
 
 Result<std::optional<std::int64_t>> Store::withdrawn_by(std::int64_t seq) {
   return guarded("reading the event index", [&]() -> Result<std::optional<std::int64_t>> {
-    auto query = prepared(16, "SELECT seq FROM event_index WHERE withdraws = ?");
+    auto query = prepared("SELECT seq FROM event_index WHERE withdraws = ?");
     query->bind(1, seq);
     if (!query->executeStep()) return std::optional<std::int64_t>{};
     return std::optional<std::int64_t>{query->getColumn(0).getInt64()};
@@ -458,7 +535,7 @@ Result<std::vector<std::string>> Store::integrity_problems() {
 
 Result<std::optional<std::string>> Store::read_tile(int level, std::uint64_t index) {
   return guarded("reading a tree tile", [&]() -> Result<std::optional<std::string>> {
-    auto query = prepared(7, "SELECT hashes FROM tiles WHERE level = ? AND idx = ?");
+    auto query = prepared("SELECT hashes FROM tiles WHERE level = ? AND idx = ?");
     query->bind(1, level);
     query->bind(2, static_cast<std::int64_t>(index));
     if (!query->executeStep()) return std::optional<std::string>{};
@@ -470,8 +547,7 @@ Status Store::write_tile(int level, std::uint64_t index, std::string_view hashes
   return guarded("writing a tree tile", [&]() -> Status {
     // An upsert, not INSERT OR REPLACE: replacing deletes first, which the
     // append-only trigger refuses; an update is checked to only grow.
-    auto query = prepared(8,
-                          "INSERT INTO tiles (level, idx, hashes) VALUES (?, ?, ?) "
+    auto query = prepared("INSERT INTO tiles (level, idx, hashes) VALUES (?, ?, ?) "
                           "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes");
     query->bind(1, level);
     query->bind(2, static_cast<std::int64_t>(index));
@@ -493,7 +569,7 @@ Result<std::vector<std::pair<int, std::uint64_t>>> Store::tile_counts() {
 
 Result<std::uint64_t> Store::tree_size() {
   return guarded("reading the tree size", [&]() -> Result<std::uint64_t> {
-    auto query = prepared(9, "SELECT idx, length(hashes) / 32 FROM tiles WHERE level = 0 ORDER BY idx DESC LIMIT 1");
+    auto query = prepared("SELECT idx, length(hashes) / 32 FROM tiles WHERE level = 0 ORDER BY idx DESC LIMIT 1");
     if (!query->executeStep()) return std::uint64_t{0};
     return static_cast<std::uint64_t>(query->getColumn(0).getInt64()) * kTileWidth +
            static_cast<std::uint64_t>(query->getColumn(1).getInt64());
@@ -520,7 +596,7 @@ StoredCheckpoint checkpoint_from(SQLite::Statement& query) {
 
 Result<std::int64_t> Store::insert_checkpoint(const StoredCheckpoint& checkpoint) {
   return guarded("recording a checkpoint", [&]() -> Result<std::int64_t> {
-    auto query = prepared(10, "INSERT INTO checkpoints (size, root, issued, note) VALUES (?, ?, ?, ?)");
+    auto query = prepared("INSERT INTO checkpoints (size, root, issued, note) VALUES (?, ?, ?, ?)");
     query->bind(1, checkpoint.size);
     query->bind(2, checkpoint.root.data(), static_cast<int>(checkpoint.root.size()));
     query->bind(3, checkpoint.issued);
@@ -532,7 +608,7 @@ Result<std::int64_t> Store::insert_checkpoint(const StoredCheckpoint& checkpoint
 
 Result<std::optional<StoredCheckpoint>> Store::latest_checkpoint() {
   return guarded("reading the latest checkpoint", [&]() -> Result<std::optional<StoredCheckpoint>> {
-    auto query = prepared(11, "SELECT id, size, root, issued, note FROM checkpoints ORDER BY id DESC LIMIT 1");
+    auto query = prepared("SELECT id, size, root, issued, note FROM checkpoints ORDER BY id DESC LIMIT 1");
     if (!query->executeStep()) return std::optional<StoredCheckpoint>{};
     return std::optional<StoredCheckpoint>{checkpoint_from(*query)};
   });
@@ -593,7 +669,7 @@ Result<std::vector<StoredCheckpoint>> Store::checkpoints_after(std::int64_t size
 
 Result<std::optional<StoredCheckpoint>> Store::first_checkpoint_covering(std::int64_t seq) {
   return guarded("reading a checkpoint", [&]() -> Result<std::optional<StoredCheckpoint>> {
-    auto query = prepared(17, "SELECT id, size, root, issued, note FROM checkpoints WHERE size > ? "
+    auto query = prepared("SELECT id, size, root, issued, note FROM checkpoints WHERE size > ? "
                               "ORDER BY size, id LIMIT 1");
     query->bind(1, seq);
     if (!query->executeStep()) return std::optional<StoredCheckpoint>{};
@@ -613,8 +689,7 @@ Result<std::vector<StoredCheckpoint>> Store::checkpoints() {
 Result<std::optional<IndexTileStore::Stored>> Store::read_index_tile(int level, std::string_view prefix,
                                                                        std::uint64_t at_size) {
   return guarded("reading an index tile", [&]() -> Result<std::optional<Stored>> {
-    auto query = prepared(18,
-                          "SELECT version, content FROM index_tiles WHERE level = ? AND prefix = ? AND version <= ? "
+    auto query = prepared("SELECT version, content FROM index_tiles WHERE level = ? AND prefix = ? AND version <= ? "
                           "ORDER BY version DESC LIMIT 1");
     query->bind(1, level);
     query->bindNoCopy(2, prefix.data(), static_cast<int>(prefix.size()));
@@ -628,10 +703,9 @@ Result<std::optional<IndexTileStore::Stored>> Store::read_index_tile(int level, 
 Status Store::write_index_tile(int level, std::string_view prefix, std::uint64_t version,
                                std::optional<std::uint64_t> replaces, std::string_view content) {
   return guarded("writing an index tile", [&]() -> Status {
-    auto query = replaces ? prepared(19,
-                                     "UPDATE index_tiles SET version = ?, content = ? "
+    auto query = replaces ? prepared("UPDATE index_tiles SET version = ?, content = ? "
                                      "WHERE level = ? AND prefix = ? AND version = ?")
-                          : prepared(20, "INSERT INTO index_tiles (version, content, level, prefix) VALUES (?, ?, ?, ?)");
+                          : prepared("INSERT INTO index_tiles (version, content, level, prefix) VALUES (?, ?, ?, ?)");
     query->bind(1, static_cast<std::int64_t>(version));
     query->bindNoCopy(2, content.data(), static_cast<int>(content.size()));
     query->bind(3, level);
@@ -644,7 +718,7 @@ Status Store::write_index_tile(int level, std::string_view prefix, std::uint64_t
 
 Result<std::uint64_t> Store::index_size() {
   return guarded("reading the index size", [&]() -> Result<std::uint64_t> {
-    auto query = prepared(21, "SELECT coalesce(max(version), 0) FROM index_tiles WHERE level = 0");
+    auto query = prepared("SELECT coalesce(max(version), 0) FROM index_tiles WHERE level = 0");
     query->executeStep();
     return static_cast<std::uint64_t>(query->getColumn(0).getInt64());
   });

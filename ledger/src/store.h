@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "index_tree.h"
@@ -108,9 +109,14 @@ class Store : public TileStore, public IndexTileStore {
  public:
   enum class OpenMode { kCreateNew, kExisting, kReadOnly };
 
+  // SQLite's application_id of a ledger ("VnLd"), set when it is created:
+  // the marker by which an open knows the file is ours before writing.
+  static constexpr int kLedgerApplicationId = 0x566E4C64;
+
   // Opens (or creates) the database, sets WAL mode and a generous busy
   // timeout, and applies pending migrations (calling `hook` after each).
-  // kCreateNew refuses an existing file; the others refuse a missing one.
+  // kCreateNew refuses an existing file; the others refuse a missing one and,
+  // before anything is written, any file that is not a ledger (invalid_input).
   static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path, OpenMode mode,
                                              const MigrationHook& hook = {});
   ~Store() override;
@@ -220,10 +226,11 @@ class Store : public TileStore, public IndexTileStore {
  private:
   explicit Store(std::unique_ptr<SQLite::Database> db);
   Status migrate(const MigrationHook& hook);
-  PreparedQuery prepared(int id, const char* sql);
+  // The statement for `sql` (a string literal), prepared once per connection.
+  PreparedQuery prepared(const char* sql);
 
   std::unique_ptr<SQLite::Database> db_;
-  std::vector<std::unique_ptr<SQLite::Statement>> prepared_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> prepared_;
 };
 
 }  // namespace vinledger

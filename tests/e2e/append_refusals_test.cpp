@@ -1,4 +1,4 @@
-// Brief section 6: append refuses only what is malformed or not authentic,
+// docs/format.md "Appending": append refuses only what is malformed or not authentic,
 // with one line naming the file, the line and the reason, exit code 2, and
 // the ledger left exactly as it was, even when earlier lines were valid.
 #include <catch2/catch.hpp>

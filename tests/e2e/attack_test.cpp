@@ -59,9 +59,10 @@ void rewrite_log(const std::filesystem::path& db_path, std::int64_t keep,
                  const std::function<void(std::int64_t seq, vinledger::ParsedEntry&)>& edit) {
   SQLite::Database db(db_path, SQLite::OPEN_READWRITE);
   db.exec("DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete; DROP TRIGGER tiles_no_delete;"
-          "DROP TRIGGER checkpoints_no_delete; DROP TRIGGER index_tiles_no_delete;");
+          "DROP TRIGGER checkpoints_no_delete; DROP TRIGGER index_tiles_no_delete; DROP TRIGGER event_index_no_delete;");
   SQLite::Transaction transaction(db);
   db.exec("DELETE FROM entries WHERE seq >= " + std::to_string(keep));
+  db.exec("DELETE FROM event_index WHERE seq >= " + std::to_string(keep));
   struct Row {
     std::int64_t seq;
     std::string leaf, chain;

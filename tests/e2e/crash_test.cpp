@@ -253,7 +253,7 @@ class CrashHarness {
 }  // namespace
 
 TEST_CASE("crash harness: SIGKILL at random moments during append and record: audit clean, all or nothing, nothing acknowledged lost",
-          "[e2e][crash]") {
+          "[e2e][crash][slow]") {  // [slow]: a whole-process kill loop, run once (normal build)
   const std::uint64_t trials = env_number("VINLEDGER_CRASH_TRIALS", 50);
   const std::uint64_t seed = env_number("VINLEDGER_CRASH_SEED", std::random_device{}());
   std::cerr << "crash harness: " << trials << " trials, VINLEDGER_CRASH_SEED=" << seed << "\n";

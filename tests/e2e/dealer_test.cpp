@@ -309,7 +309,7 @@ TEST_CASE_METHOD(Dealers, "verify of a VIN with no entry answers NO_RECORD", "[e
   CHECK(text.out.find("MEDIUM NO_RECORD VIN " + kVin) != std::string::npos);
 }
 
-TEST_CASE_METHOD(Dealers, "--tz shows times where people are; an unknown zone is refused", "[e2e][dealer][time]") {
+TEST_CASE_METHOD(Dealers, "times are shown where people are (--tz); an unknown zone is refused", "[e2e][dealer][time]") {
   manufacture(kVin);
   auto tokyo = ledger.run({"--tz", "Asia/Tokyo", "history", kVin});
   INFO(tokyo.err);

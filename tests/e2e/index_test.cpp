@@ -267,6 +267,19 @@ TEST_CASE("index attack: an index root the operator computed wrongly", "[index][
   REQUIRE(signed_root);
   REQUIRE(*signed_root);
   CHECK(**signed_root != rebuilt.root());
+  // A mirror rebuilds the index as it appends the log's entries and refuses
+  // the checkpoint whose index root it cannot reproduce.
+  const auto tiles = c.dir / "tiles";
+  auto published = c.ledger.run({"checkpoint", "--tiles-dir", tiles.string()});
+  INFO(published.err);
+  REQUIRE(published.exit_code == 0);
+  auto mirrored = run_vinledger({"--db", (c.dir / "mirror.db").string(), "--json", "mirror", "--tiles-dir",
+                                 tiles.string(), "--log-key", c.log_key});
+  INFO(mirrored.out << mirrored.err);
+  CHECK(mirrored.exit_code == 1);
+  const json outcome = json::parse(mirrored.out);
+  CHECK(outcome["outcome"] == "refused");
+  CHECK(contains(outcome["reason"].get<std::string>(), "VIN index root"));
 }
 
 TEST_CASE("index: audit is clean on an honest ledger with several checkpoints", "[index][audit]") {

@@ -90,11 +90,14 @@ TEST_CASE("prove: output, checkpoints and refusals", "[prove]") {
     CHECK(second.err.find("(issued now)") == std::string::npos);
     CHECK(json::parse(ledger.run({"--json", "checkpoint", "--list"}).out)["checkpoints"].size() == 1);
   }
-  SECTION("--out replaces the file whole and leaves nothing else behind") {
+  SECTION("--out --force replaces the file whole and leaves nothing else behind") {
     const auto out = dir / "out";
     std::filesystem::create_directories(out);
     write_file(out / "bundle.json", "old contents");
-    auto result = ledger.run({"--json", "prove", kVin, "--out", (out / "bundle.json").string()});
+    auto refused = ledger.run({"--json", "prove", kVin, "--out", (out / "bundle.json").string()});
+    CHECK(refused.exit_code == 2);
+    CHECK(read_file(out / "bundle.json") == "old contents");
+    auto result = ledger.run({"--json", "prove", kVin, "--out", (out / "bundle.json").string(), "--force"});
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
     CHECK(json::parse(result.out)["entries"] == 5);

@@ -222,7 +222,7 @@ TEST_CASE("checkpoint --cosigned: one junk copy does not keep the honest ones ou
 // The state is never behind a cosignature the witness printed, however it
 // dies: killed at random moments, it is left at the old tree or the new one,
 // and if it printed a cosignature the state has the new tree.
-TEST_CASE("witness cosign killed at random moments never prints ahead of its state", "[witness][crash]") {
+TEST_CASE("witness cosign killed at random moments never prints ahead of its state", "[witness][crash][slow]") {  // [slow]: a kill loop; once
   TempDir dir;
   CliLedger ledger(dir);
   ledger.load_scenario("real-case");

@@ -32,8 +32,11 @@ TEST_CASE("NO_ORIGIN: the first event is not a manufacture", "[verify][custody]"
 
 TEST_CASE("DUPLICATE_ORIGIN: a second manufacture of one VIN", "[verify][custody]") {
   Chain chain;
-  chain.manufacture("2023-04-03T02:00:00Z").transfer("2023-05-10T05:30:00Z", "toyota", "kansai").manufacture(
-      "2023-06-03T02:00:00Z");
+  // The clone is stated as another model: the same manufacture stated twice
+  // would be one event (DUPLICATE_EVENT), not a second origin.
+  chain.manufacture("2023-04-03T02:00:00Z").transfer("2023-05-10T05:30:00Z", "toyota", "kansai");
+  chain.add("manufacture", "2023-06-03T02:00:00Z", "toyota",
+            {{"country", "JP"}, {"make", "Toyota"}, {"model", "Land Cruiser 250"}, {"year", 2023}});
   auto found = with_code(chain.verify(), "DUPLICATE_ORIGIN");
   REQUIRE(found.size() == 1);
   CHECK(found[0].severity == Severity::kHigh);

@@ -94,10 +94,20 @@ struct InsiderFixture {
     return found;
   }
 
+  // Every finding but those about the lookup indexes beside the entries (the
+  // event index, the VIN index), which an insider writing raw rows leaves
+  // stale and which the audit rightly reports too: the tests here are about
+  // what the entries themselves show.
   std::vector<Finding> all_findings() {
     auto report = ledger.audit();
     REQUIRE(report);
-    return report->findings;
+    std::vector<Finding> findings;
+    for (auto& finding : report->findings) {
+      const bool index = finding.code == "INDEX_MISMATCH" ||
+                         (finding.code == "HASH_MISMATCH" && finding.message.find("event index") != std::string::npos);
+      if (!index) findings.push_back(std::move(finding));
+    }
+    return findings;
   }
 };
 
@@ -223,7 +233,7 @@ TEST_CASE_METHOD(InsiderFixture, "verify_bundle applies revocation as audit does
   REQUIRE(proved);
   auto log_key = ledger.log_key();
   REQUIRE(log_key);
-  auto verified = verify_bundle(format_bundle(proved->bundle), BundleTrust{*log_key, {}, 0});
+  auto verified = verify_bundle(format_bundle(proved->bundle), BundleTrust{*log_key, {}, 0, {}});
   REQUIRE_FALSE(verified);
   CHECK(verified.error().kind == BundleFailure::Kind::integrity);
   CHECK(verified.error().item == "entries[1].entry.statement.actor");

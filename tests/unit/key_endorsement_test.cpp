@@ -262,18 +262,21 @@ TEST_CASE_METHOD(RotationFixture, "the whole cycle of an operator key rotation",
     CHECK(proved->bundle.log_key == keys.v1.text());
     const std::string bundle = format_bundle(proved->bundle);
     for (const VerifierKey& trusted : {keys.v0, keys.v1}) {
-      auto verified = verify_bundle(bundle, BundleTrust{trusted, {}, 0});
+      auto verified = verify_bundle(bundle, BundleTrust{trusted, {}, 0, {}});
       INFO((verified ? "" : verified.error().message()));
       REQUIRE(verified);
       CHECK(verified->checkpoint.log_key == keys.v1.text());
     }
     // A stranger's key follows nothing.
-    CHECK_FALSE(verify_bundle(bundle, BundleTrust{SigningKey::generate().verifier(kOrigin), {}, 0}));
+    CHECK_FALSE(verify_bundle(bundle, BundleTrust{SigningKey::generate().verifier(kOrigin), {}, 0, {}}));
   }
   SECTION("the witness follows the rotation and keeps the newer key") {
     auto after = ledger.checkpoint(keys.k1);
     REQUIRE(after);
-    CHECK(after->checkpoint.extensions.size() == 1);
+    // The VIN index line first, then the one endorsement line.
+    REQUIRE(after->checkpoint.extensions.size() == 2);
+    CHECK(after->checkpoint.extensions[0].rfind("vinledger-index/v1 ", 0) == 0);
+    CHECK(after->checkpoint.extensions[1].rfind("vinledger-key-endorsement/v1 ", 0) == 0);
     auto cosigned = witness->cosign(after->note, proofs);
     INFO((cosigned ? "" : cosigned.error().message));
     REQUIRE(cosigned);

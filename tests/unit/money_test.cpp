@@ -90,7 +90,7 @@ TEST_CASE("the compiled currency table is the data file, row by row", "[money]")
   CHECK_FALSE(currency_minor_unit("jpy"));
 }
 
-TEST_CASE("--value on the command line is an amount as people write it", "[money][statement]") {
+TEST_CASE("value on the command line (--value) is an amount as people write it", "[money][statement]") {
   auto value = field_value_from_text("value", "65000 EUR");
   REQUIRE(value);
   CHECK(*value == nlohmann::json{{"amount", 6500000}, {"currency", "EUR"}});

@@ -247,7 +247,7 @@ TEST_CASE("a mirror holds the log's entries exactly, and fetches only what is ne
   CHECK(history->size() == 1);
   auto bundle = mirror.prove(vin_for(5), nullptr);
   REQUIRE(bundle);
-  BundleTrust trust{log.key(), {}, 0};
+  BundleTrust trust{log.key(), {}, 0, {}};
   CHECK(verify_bundle(format_bundle(bundle->bundle), trust));
   // It takes nothing but its log's entries.
   std::istringstream line(signed_line({{"type", "manufacture"}, {"vin", vin_for(9999)}, {"time", "2025-01-01T00:00:00Z"},
@@ -418,7 +418,7 @@ TEST_CASE("cosignatures the log stores travel in the bundles prove writes", "[wi
   const SigningKey witness_key = SigningKey::generate();
   const CosignerKey witness = CosignerKey::from_public_key("witness.example/w1", witness_key.public_key());
   const std::vector<TrustedKey> witness_trust{witness};
-  BundleTrust trust{log.key(), witness_trust, 1};
+  BundleTrust trust{log.key(), witness_trust, 1, {}};
 
   auto before = log.ledger.prove(vin_for(1), nullptr);
   REQUIRE(before);
@@ -517,7 +517,7 @@ TEST_CASE("the log submits its checkpoints to its witnesses, follows a 409, and 
   const std::vector<TrustedKey> witness_keys{config->cosigner_key};
   auto bundle = log.ledger.prove(vin_for(22), nullptr);
   REQUIRE(bundle);
-  CHECK(verify_bundle(format_bundle(bundle->bundle), BundleTrust{log.key(), witness_keys, 1}));
+  CHECK(verify_bundle(format_bundle(bundle->bundle), BundleTrust{log.key(), witness_keys, 1, {}}));
   auto served = log.ledger.latest_cosigned_checkpoint(1);
   REQUIRE(served);
   REQUIRE(*served);

@@ -46,6 +46,13 @@ struct InitOptions {
   std::string operator_country = "ZZ"; // ISO 3166 user-assigned: no single country
 };
 
+// Longest origin `init` accepts. The origin is the key name on every
+// checkpoint signature line (at most kMaxSignatureLineBytes), the first line
+// of every checkpoint, part of the operator's vkey inside its 16 KiB
+// registration statement, and that statement's default `name`, a text field
+// of at most 256 bytes: the same 256 bytes fit all of them.
+inline constexpr std::size_t kMaxOriginBytes = 256;
+
 struct AppendReport {
   std::int64_t first_seq = 0;  // seq of the first entry written
   std::int64_t count = 0;      // entries written
@@ -183,7 +190,8 @@ struct ProvedBundle {
 class Ledger {
  public:
   // Creates a new ledger file (refusing an existing one) whose first entry
-  // registers the operator, self-signed with `operator_key`.
+  // registers the operator, self-signed with `operator_key`. The file is
+  // built under a temporary name and linked into place complete.
   static Result<Ledger> create(const std::filesystem::path& path, const InitOptions& options,
                                const SigningKey& operator_key, LedgerSettings settings = {});
   static Result<Ledger> open(const std::filesystem::path& path, LedgerSettings settings = {});
@@ -356,6 +364,9 @@ class Ledger {
  private:
   struct Impl;
   explicit Ledger(std::unique_ptr<Impl> impl);
+  // create's work at the temporary path; the file is closed on return.
+  [[nodiscard]] static Status build(const std::filesystem::path& path, const InitOptions& options,
+                                    const SigningKey& operator_key, LedgerSettings settings);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -112,7 +112,8 @@ std::vector<std::string_view> party_reference_fields(StatementType type);
 [[nodiscard]] Status check_new_statement(const Statement& statement);
 
 // Adds `sig` to an unsigned statement object (which must not have one yet)
-// and returns the checked statement.
+// and returns the checked statement; one longer than kMaxStatementBytes
+// once signed is refused (invalid_input).
 Result<Statement> sign_statement(nlohmann::json unsigned_object, const SigningKey& key);
 
 // Converts a value given as text (a command-line option) to the JSON the

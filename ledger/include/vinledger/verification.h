@@ -1,6 +1,6 @@
 // Verification of one vehicle's custody chain: custody findings (who held
 // it, where, in which order) and destination findings (what the export
-// declared against where the vehicle went), brief section 4.
+// declared against where the vehicle went), docs/rules.md.
 //
 // Independent of the database: the ledger feeds it entries it read, and an
 // offline evidence-bundle verifier can feed it entries it proved itself.

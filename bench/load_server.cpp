@@ -5,6 +5,8 @@
 // latency percentiles; with --pid, the server's resident memory over time.
 //   vinledger_bench_load --url http://127.0.0.1:PORT --file STATEMENTS.jsonl
 //                        [--clients C] [--batch B] [--pid PID]
+//   vinledger_bench_load --url http://127.0.0.1:PORT --get PATHS.txt [--clients C]
+//     (GET each path of the file, one a line: tile requests per second)
 // Every client runs as a coroutine on one thread, so the generator takes
 // as little of the machine as it can from the server it measures.
 #include <algorithm>
@@ -37,6 +39,7 @@ struct Options {
   int clients = 64;
   int batch = 1;
   int pid = 0;
+  bool get = false;  // --get: the file's lines are paths to GET
 };
 
 struct Stats {
@@ -66,10 +69,13 @@ net::awaitable<void> client(const Options& options, const std::vector<std::strin
   const char* type = options.batch == 1 ? "application/json" : "application/x-ndjson";
   for (std::size_t i = first; i < bodies.size(); i += step) {
     for (;;) {
-      bhttp::request<bhttp::string_body> request{bhttp::verb::post, "/v1/statements", 11};
+      bhttp::request<bhttp::string_body> request{options.get ? bhttp::verb::get : bhttp::verb::post,
+                                                 options.get ? bodies[i] : std::string("/v1/statements"), 11};
       request.set(bhttp::field::host, options.host);
-      request.set(bhttp::field::content_type, type);
-      request.body() = bodies[i];
+      if (!options.get) {
+        request.set(bhttp::field::content_type, type);
+        request.body() = bodies[i];
+      }
       request.prepare_payload();
       const auto start = Clock::now();
       co_await bhttp::async_write(stream, request, net::use_awaitable);
@@ -112,6 +118,10 @@ int main(int argc, char** argv) {
       options.host = rest.substr(0, rest.rfind(':'));
       options.port = rest.substr(rest.rfind(':') + 1);
     } else if (name == "--file") options.file = value;
+    else if (name == "--get") {
+      options.file = value;
+      options.get = true;
+    }
     else if (name == "--clients") options.clients = std::atoi(value.c_str());
     else if (name == "--batch") options.batch = std::atoi(value.c_str());
     else if (name == "--pid") options.pid = std::atoi(value.c_str());

@@ -5,6 +5,10 @@
 # vinledger_bench_gen, checkpointed at 99% and at 100%, then measures:
 #   1. `audit` of the whole ledger against `audit --since` the 99% checkpoint
 #      (the last 1% of the entries);
+#   2. `mirror --server` of the whole log from a `serve --read-only` on
+#      127.0.0.1 against the same full `audit` (entries per second);
+#   3. tile requests per second from 32 keep-alive clients (GET /tile/0/N,
+#      vinledger_bench_load --get).
 # WORK_DIR keeps the ledger between runs (delete it to rebuild).
 set -euo pipefail
 build=$(realpath "$1") work=$2 statements=${3:-1000000}
@@ -40,3 +44,33 @@ awk -v f="$full" -v i="$incremental" -v j="$incremental2" -v n="$size" 'BEGIN {
   m = i < j ? i : j
   printf "audit (full): %.2f s, %.0f entries/s\n", f, n / f
   printf "audit --since (last 1%%): %.3f s and %.3f s; best / full = %.4f (target < 0.02)\n", i, j, m / f }'
+
+# 2. A mirror of the whole log over HTTP, from a server on this machine.
+log_key=$("$vinledger" --db log.db --json party list | jq -r '.parties[] | select(.registered_seq == 0) | .vkey')
+"$vinledger" --db log.db serve --read-only --listen 127.0.0.1:0 >url 2>serve.log &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 200); do [[ -s url ]] && break; sleep 0.05; done
+url=$(head -1 url)
+rm -f mirror.db*
+mirror=$(seconds "$vinledger" --db mirror.db mirror --server "$url" --log-key "$log_key")
+mirrored=$(sqlite3 mirror.db "SELECT max(seq) + 1 FROM entries")
+awk -v f="$full" -v m="$mirror" -v n="$size" -v got="$mirrored" 'BEGIN {
+  printf "mirror --server (%d entries): %.2f s, %.0f entries/s; mirror / audit throughput = %.2f (target >= 0.7)\n",
+    got, m, got / m, (got / m) / (n / f) }'
+
+# 3. Tile requests from 32 keep-alive clients: every full level-0 tile (up
+# to 2,000 of them), over and over, 200,000 requests.
+tiles=$((size / 256 < 2000 ? size / 256 : 2000))
+python3 -c '
+import sys
+def path(n):  # 1234067 -> x001/x234/067
+    parts = []
+    while True:
+        parts.append("%03d" % (n % 1000)); n //= 1000
+        if n == 0: break
+    return "/".join(["x" + p for p in reversed(parts[1:])] + [parts[0]])
+for i in range(int(sys.argv[1])): print("/tile/0/" + path(i))' "$tiles" >tiles.txt
+for ((r = 0; r < 200000 / tiles; r++)); do cat tiles.txt; done >requests.txt
+"$build/bench/vinledger_bench_load" --url "$url" --get requests.txt --clients 32 | sed 's/statements/requests/g'
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true

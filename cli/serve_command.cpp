@@ -1,5 +1,6 @@
 // vinledger [--db PATH] serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--read-only]
-//                        [--max-body BYTES] [--workers N] [--operator-key FILE] [--read-tokens FILE] ...
+//                        [--max-body BYTES] [--workers N] [--operator-key FILE] [--read-tokens FILE]
+//                        [--witness NAME=URL=VKEY ... [--witness-quorum K]] ...
 #include <iostream>
 
 #include "api/serve.h"
@@ -42,7 +43,11 @@ int run_serve(Context& context) {
       ("read-tokens", "require a bearer token for every read; FILE has one \"NAME TOKEN\" a line (mode 0600)",
        cxxopts::value<std::string>())
       ("rules", "embargo and denied-party rules file to use instead of the shipped rules.json",
-       cxxopts::value<std::string>());
+       cxxopts::value<std::string>())
+      ("witness", "NAME=URL=VKEY: submit each new checkpoint to this tlog-witness (repeat for several)",
+       cxxopts::value<std::vector<std::string>>())
+      ("witness-quorum", "GET /checkpoint serves the latest checkpoint at least K witnesses cosigned",
+       cxxopts::value<std::size_t>()->default_value("0"));
   auto parsed = parse_options(options, context);
   if (!parsed.result) return parsed.exit_code;
   const auto& args = *parsed.result;
@@ -84,6 +89,13 @@ int run_serve(Context& context) {
     if (!tokens) return fail(tokens.error());
     serve.api.read_tokens = std::move(*tokens);
   }
+  if (args.count("witness"))
+    for (const auto& text : args["witness"].as<std::vector<std::string>>()) {
+      auto endpoint = parse_witness_endpoint(text);
+      if (!endpoint) return fail(Error{ErrorKind::invalid_input, "--witness: " + endpoint.error().message});
+      serve.api.witnesses.push_back(std::move(*endpoint));
+    }
+  serve.api.witness_quorum = args["witness-quorum"].as<std::size_t>();
   auto reference = load_verification_data(args.count("rules") ? std::optional<std::filesystem::path>(
                                                                      args["rules"].as<std::string>())
                                                                : std::nullopt);

@@ -1,8 +1,11 @@
 // vinledger witness init --name NAME --key FILE --log-key VKEY --state DIR
 // vinledger witness cosign CHECKPOINT --state DIR [--proof FILE]
 //   (without --proof, the proof is computed from the ledger named by --db)
+// vinledger witness serve --state DIR --listen ADDR:PORT --log VKEY...
+//   (C2SP tlog-witness over HTTP, docs/format.md "Witnesses over HTTP")
 #include <iostream>
 
+#include "api/witness_serve.h"
 #include "command.h"
 #include "parse_options.h"
 #include "vinledger/witness.h"
@@ -107,14 +110,51 @@ int witness_cosign(Context& context) {
   return kExitOk;
 }
 
+int witness_serve(Context& context) {
+  cxxopts::Options options("vinledger witness serve",
+                           "Answer C2SP tlog-witness POST /add-checkpoint over HTTP for the logs given with --log, "
+                           "from a witness directory (`witness init`). Prints the URL it serves on standard output, "
+                           "one JSON line per request on standard error; SIGTERM or SIGINT stops it gracefully.");
+  options.add_options()
+      ("state", "the witness's directory", cxxopts::value<std::string>())
+      ("listen", "ADDRESS:PORT to listen on (port 0: any free port)",
+       cxxopts::value<std::string>()->default_value("127.0.0.1:7380"))
+      ("log", "a log's verifier key (one per log; at least the one of the directory's config)",
+       cxxopts::value<std::vector<std::string>>())
+      ("tls-cert", "serve HTTPS with this certificate chain (PEM)", cxxopts::value<std::string>())
+      ("tls-key", "the private key of --tls-cert (PEM)", cxxopts::value<std::string>());
+  auto parsed = parse_options(options, context);
+  if (!parsed.result) return parsed.exit_code;
+  const auto& args = *parsed.result;
+  auto state = required(args, context, "state");
+  if (!state) return kExitBadInput;
+  if (!args.count("log")) return fail_usage(context, "give the verifier key of each log to witness (--log VKEY)");
+  api::WitnessServeOptions serve;
+  serve.state = *state;
+  for (const auto& text : args["log"].as<std::vector<std::string>>()) {
+    auto key = VerifierKey::parse(text);
+    if (!key) return fail(Error{ErrorKind::invalid_input, "--log " + text + ": " + key.error().message});
+    serve.logs.push_back(std::move(*key));
+  }
+  serve.http.listen = args["listen"].as<std::string>();
+  if (args.count("tls-cert") != args.count("tls-key"))
+    return fail_usage(context, "--tls-cert and --tls-key go together");
+  if (args.count("tls-cert"))
+    serve.http.tls = http::TlsFiles{args["tls-cert"].as<std::string>(), args["tls-key"].as<std::string>()};
+  auto served = api::serve_witness(std::move(serve), [](const std::string& url) { std::cout << url << "\n" << std::flush; });
+  if (!served) return fail(served.error());
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_witness(Context& context) {
   const std::string sub = context.args.size() > 1 ? context.args[1] : "";
-  if (sub != "init" && sub != "cosign")
-    return fail_usage(context, "expected `witness init` or `witness cosign`");
+  if (sub != "init" && sub != "cosign" && sub != "serve")
+    return fail_usage(context, "expected `witness init`, `witness cosign` or `witness serve`");
   context.command = "witness " + sub;
   context.args.erase(context.args.begin());
+  if (sub == "serve") return witness_serve(context);
   return sub == "init" ? witness_init(context) : witness_cosign(context);
 }
 

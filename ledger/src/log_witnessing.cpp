@@ -1,6 +1,7 @@
 #include "vinledger/log_witnessing.h"
 
 #include "vinledger/checkpoint.h"
+#include "vinledger/timestamp.h"
 #include "vinledger/witness_protocol.h"
 
 namespace vinledger {
@@ -32,7 +33,7 @@ Result<WitnessEndpoint> parse_witness_endpoint(std::string_view text) {
 
 LogWitnessing::LogWitnessing(std::vector<WitnessEndpoint> witnesses, WitnessPost post)
     : witnesses_(std::move(witnesses)), post_(std::move(post)) {
-  for (const auto& witness : witnesses_) states_.push_back(WitnessState{witness.name, false, std::nullopt, 0, 0, ""});
+  for (const auto& witness : witnesses_) states_.push_back(WitnessState{witness.name, false, std::nullopt, 0, 0, "", 0});
 }
 
 std::vector<WitnessState> LogWitnessing::states() const {
@@ -118,6 +119,7 @@ Result<bool> LogWitnessing::submit(Ledger& ledger, const IssuedCheckpoint& check
         state.size = size;
         state.cosignatures += *stored;
         state.last_error.clear();
+        state.last_success = now_seconds();
         return true;
       }
     }

@@ -201,6 +201,14 @@ ProtocolReply WitnessServer::add_checkpoint(std::string_view body) {
       return halt(text_reply(422, "a checkpoint of size 0 must have the empty tree's root"));
     if ((req.old_size == 0 || req.old_size == next.size) && !req.proof.empty())
       return halt(text_reply(422, "no consistency proof belongs here (old size 0, or the same size)"));
+    // The spec: the same size with another root is a 409 (without a size:
+    // the client must not retry from it). A fork: the request is evidence.
+    if (latest && next.size == latest->size && next.root != latest->root) {
+      log.keep_evidence(req, "the log forked: another root for the size " + std::to_string(next.size) +
+                                 " this witness cosigned");
+      return halt(text_reply(409, "the log forked: this witness cosigned another root for the size " +
+                                      std::to_string(next.size)));
+    }
     return {};
   };
   auto proof = [&](std::uint64_t, std::uint64_t) -> Result<std::vector<Hash>> { return req.proof; };

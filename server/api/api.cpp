@@ -4,6 +4,8 @@
 #include <set>
 
 #include "api/ledger_pool.h"
+#include "api/log_witnesses.h"
+#include "api/tlog_routes.h"
 #include "vinledger/bundle.h"
 #include "vinledger/json.h"
 #include "vinledger/statement.h"
@@ -101,6 +103,7 @@ struct Api::Impl {
   LedgerPool pool;
   std::unique_ptr<GroupCommitter> committer;
   http::Histogram* append_seconds = nullptr;
+  std::unique_ptr<LogWitnesses> witnesses;  // after the pool: it borrows from it
 
   Impl(ApiOptions options_in, http::Server& server_in, LedgerSettings settings)
       : options(std::move(options_in)), server(server_in), pool(options.db, std::move(settings)) {}
@@ -126,6 +129,7 @@ Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Api::~Api() { stop(); }
 
 void Api::stop() {
+  if (impl_->witnesses) impl_->witnesses->stop();
   if (impl_->committer) impl_->committer->stop();
 }
 
@@ -141,11 +145,23 @@ Result<std::unique_ptr<Api>> Api::mount(ApiOptions options, http::Server& server
   if (!impl->options.read_only) {
     if (!impl->options.operator_key)
       return invalid_input("a server that takes statements needs the operator's key (--operator-key), or --read-only");
+    // The log published on GET /checkpoint covers every entry from the
+    // start: entries appended before the server ran get a checkpoint now,
+    // and each group commit records the next one.
+    if (auto issued = (*first)->checkpoint(*impl->options.operator_key); !issued)
+      return std::unexpected(issued.error());
     auto committer = GroupCommitter::open(impl->options.db, *impl->options.operator_key, impl->options.commit);
     if (!committer) return std::unexpected(committer.error());
     impl->committer = std::move(*committer);
   }
+  if (!impl->options.witnesses.empty() && impl->options.read_only)
+    return invalid_input("--witness needs a server that issues checkpoints (not --read-only): it stores what they cosign");
+  if (impl->options.witness_quorum > impl->options.witnesses.size())
+    return invalid_input("--witness-quorum " + std::to_string(impl->options.witness_quorum) + " is more than the " +
+                         std::to_string(impl->options.witnesses.size()) + " witnesses given");
   impl->mount();
+  if (!impl->options.witnesses.empty())
+    impl->witnesses = std::make_unique<LogWitnesses>(impl->pool, impl->options.witnesses, server.metrics());
   return std::unique_ptr<Api>(new Api(std::move(impl)));
 }
 
@@ -228,6 +244,18 @@ void Api::Impl::mount() {
                }));
   server.route("GET", "/v1/checkpoint",
                read([this](const Request& request, LedgerPool::Lease& lease) { return checkpoint(request, *lease); }));
+  // The log as C2SP tlog-tiles (tlog_routes.h).
+  server.route("GET", "/checkpoint", read([this](const Request& request, LedgerPool::Lease& lease) {
+                 if (auto bad = unknown_parameter(request, {})) return *bad;
+                 // With a committer, checkpoints are its to record (one per
+                 // group); a read-only server with the key issues its own.
+                 const SigningKey* key = !committer && options.operator_key ? &*options.operator_key : nullptr;
+                 return tlog_checkpoint(*lease, key, options.witness_quorum);
+               }));
+  server.route("GET", "/tile/{path...}", read([](const Request& request, LedgerPool::Lease& lease) {
+                 if (auto bad = unknown_parameter(request, {})) return *bad;
+                 return tlog_tile(request, request.params.at("path"), *lease);
+               }));
   server.route("GET", "/v1/screen", [this](Request& request, Respond respond) {
     std::string actor;
     if (auto denied = authorize(request, actor)) return respond(std::move(*denied));

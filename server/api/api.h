@@ -12,6 +12,7 @@
 #include "http/http_server.h"
 #include "vinledger/group_commit.h"
 #include "vinledger/keys.h"
+#include "vinledger/log_witnessing.h"
 #include "vinledger/reference_data.h"
 
 namespace vinledger::api {
@@ -27,6 +28,11 @@ struct ApiOptions {
   std::optional<ReadTokens> read_tokens;   // when set, every read needs one
   ReferenceData reference;                 // for verification and screening
   GroupCommitOptions commit;
+  // GET /checkpoint serves the latest checkpoint this many witnesses
+  // cosigned (0: the latest checkpoint, with whatever cosignatures it has).
+  std::size_t witness_quorum = 0;
+  // Each new checkpoint is submitted to these witnesses (log_witnesses.h).
+  std::vector<WitnessEndpoint> witnesses;
 };
 
 // The HTTP status for a library error of this kind, and the error code the

@@ -165,7 +165,8 @@ Result<HttpResponse> HttpClient::Impl::exchange(bhttp::request<bhttp::string_bod
 }
 
 Result<HttpResponse> HttpClient::request(std::string_view method, std::string_view path, std::string_view body,
-                                         std::string_view content_type) {
+                                         std::string_view content_type,
+                                         const std::vector<std::pair<std::string, std::string>>& headers) {
   Impl& impl = *impl_;
   bhttp::request<bhttp::string_body> message;
   message.method_string(beast::string_view(method.data(), method.size()));
@@ -179,6 +180,7 @@ Result<HttpResponse> HttpClient::request(std::string_view method, std::string_vi
   message.set(bhttp::field::accept, "application/json");
   if (impl.options.bearer_token) message.set(bhttp::field::authorization, "Bearer " + *impl.options.bearer_token);
   if (!content_type.empty()) message.set(bhttp::field::content_type, std::string(content_type));
+  for (const auto& [name, value] : headers) message.set(name, value);
   message.body() = std::string(body);
   message.keep_alive(true);
   message.prepare_payload();

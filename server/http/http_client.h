@@ -53,8 +53,10 @@ class HttpClient {
   // request sent once more (the API's requests are safe to repeat). Errors
   // (no connection, a certificate that does not verify, a timeout) are
   // ErrorKind::storage naming the server; any HTTP status is a response.
+  // `headers` are sent besides the client's own (and replace its Accept).
   [[nodiscard]] Result<HttpResponse> request(std::string_view method, std::string_view path, std::string_view body = {},
-                                             std::string_view content_type = {});
+                                             std::string_view content_type = {},
+                                             const std::vector<std::pair<std::string, std::string>>& headers = {});
 
   // Whether the last request() got a connection (TLS verified) to the
   // server. When it did not, sending the same request again at once

@@ -341,12 +341,19 @@ void Server::Impl::connection_ended(std::uint64_t id) {
 const Route* Server::Impl::match(const std::string& method, const std::vector<std::string>& segments,
                                  std::map<std::string, std::string>& params, std::string& allow) const {
   for (const Route& route : routes) {
-    if (route.segments.size() != segments.size()) continue;
+    // A last segment "{name...}" takes the rest of the path (one or more
+    // segments, joined with '/').
+    const bool rest = !route.segments.empty() && route.segments.back().ends_with("...}");
+    if (rest ? segments.size() < route.segments.size() : route.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> found;
     bool matched = true;
-    for (std::size_t i = 0; i < segments.size() && matched; ++i) {
+    for (std::size_t i = 0; i < route.segments.size() && matched; ++i) {
       const std::string& pattern = route.segments[i];
-      if (pattern.size() > 2 && pattern.front() == '{' && pattern.back() == '}') {
+      if (rest && i + 1 == route.segments.size()) {
+        std::string joined = segments[i];
+        for (std::size_t j = i + 1; j < segments.size(); ++j) joined += "/" + segments[j];
+        found[pattern.substr(1, pattern.size() - 5)] = std::move(joined);
+      } else if (pattern.size() > 2 && pattern.front() == '{' && pattern.back() == '}') {
         if (segments[i].empty()) matched = false;
         else found[pattern.substr(1, pattern.size() - 2)] = segments[i];
       } else {

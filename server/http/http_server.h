@@ -117,7 +117,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Routes: `pattern` is a path whose segments may be "{name}" (one whole
-  // segment, percent-decoded, into Request::params). Add them before run().
+  // segment, percent-decoded, into Request::params); a last segment
+  // "{name...}" takes the rest of the path, its segments joined with '/'
+  // ("/tile/{path...}"). Add them before run().
   // A path that matches no route is 404; a route's path with another method
   // is 405 with an Allow header. `name` labels the route in metrics and
   // defaults to the pattern.

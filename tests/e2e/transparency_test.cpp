@@ -14,7 +14,9 @@
 
 #include "cli_ledger.h"
 #include "cli_witness.h"
+#include "served_ledger.h"
 #include "spec_tile_reader.h"
+#include "vinledger/compression.h"
 #include "vinledger/statement.h"
 #include "vinledger/vin.h"
 
@@ -120,7 +122,227 @@ SpecFetch directory_fetch(const std::filesystem::path& dir) {
   };
 }
 
+// The log's tiles fetched over HTTP, as a client knowing only the spec would.
+SpecFetch http_fetch(vinledger::http::HttpClient& client) {
+  return [&client](const std::string& path) -> std::optional<std::string> {
+    auto response = client.request("GET", "/" + path);
+    if (!response) throw std::runtime_error("GET /" + path + ": " + response.error().message);
+    if (response->status == 404) return std::nullopt;
+    if (response->status != 200) throw std::runtime_error("GET /" + path + ": " + std::to_string(response->status));
+    return response->body;
+  };
+}
+
+std::string header_of(const vinledger::http::HttpResponse& response, const std::string& name) {
+  for (const auto& [key, value] : response.headers)
+    if (key == name) return value;
+  return "";
+}
+
+// The request paths a server's access log (its stderr) shows, from line `from` on.
+std::vector<std::string> requested_paths(const ServedLedger& server, std::size_t from = 0) {
+  std::vector<std::string> paths;
+  const auto lines = split_lines(server.stderr_text());
+  for (std::size_t i = from; i < lines.size(); ++i) {
+    auto line = json::parse(lines[i], nullptr, false);
+    if (line.is_object() && line.contains("path")) paths.push_back(line["path"].get<std::string>());
+  }
+  return paths;
+}
+
 }  // namespace
+
+TEST_CASE("serve publishes the log as tlog-tiles: the bytes --tiles-dir writes, read by the spec-only client",
+          "[e2e][tiles][server]") {
+  BigLedger big(600);
+  TempDir tiles, run;
+  REQUIRE(big.publish(tiles.path()).exit_code == 0);
+  const std::string log_key = log_key_of(big.ledger);
+  ServedLedger server(big.ledger.db(), run.path());
+  auto client = server.client();
+
+  // Every file the directory holds is served with the same bytes, type and
+  // cache lifetime.
+  std::size_t files = 0;
+  for (const auto& file : std::filesystem::recursive_directory_iterator(tiles.path())) {
+    if (!file.is_regular_file()) continue;
+    const std::string path = std::filesystem::relative(file.path(), tiles.path()).generic_string();
+    auto response = client.request("GET", "/" + path);
+    INFO(path);
+    REQUIRE(response);
+    CHECK(response->status == 200);
+    CHECK(response->body == read_file(file.path()));
+    CHECK(header_of(*response, "content-encoding").empty());  // not asked for
+    if (path == "checkpoint") {
+      CHECK(response->content_type == "text/plain; charset=utf-8");
+      CHECK(header_of(*response, "cache-control") == "no-cache, max-age=5");
+    } else {
+      CHECK(response->content_type == "application/octet-stream");
+      CHECK(header_of(*response, "cache-control") == "public, max-age=31536000, immutable");
+    }
+    ++files;
+  }
+  CHECK(files >= 6);  // checkpoint, 2 full + 1 partial level-0 tiles and bundles, a level-1 partial
+
+  // The spec-only client reads and verifies the whole log over HTTP.
+  SpecLog log = read_whole_log(http_fetch(client), log_key);
+  CHECK(log.entries == leaves_of(big.ledger.db()));
+
+  const std::uint64_t size = log.size;
+  const std::uint64_t edge = size % 256;  // the partial level-0 tile's width
+  REQUIRE(size / 256 == 2);
+  REQUIRE(edge > 5);
+  SECTION("entry bundles are gzip-encoded when asked") {
+    for (const std::string& path : std::vector<std::string>{"tile/entries/000", "tile/entries/002.p/" + std::to_string(edge)}) {
+      auto response = client.request("GET", "/" + path, {}, {}, {{"Accept-Encoding", "deflate, gzip;q=0.5"}});
+      REQUIRE(response);
+      CHECK(response->status == 200);
+      CHECK(header_of(*response, "content-encoding") == "gzip");
+      CHECK(header_of(*response, "vary") == "Accept-Encoding");
+      auto inflated = vinledger::gzip_decompress(response->body, 1 << 24);
+      REQUIRE(inflated);
+      CHECK(*inflated == read_file(tiles / path));
+      CHECK(response->body.size() < inflated->size());
+      auto refused = client.request("GET", "/" + path, {}, {}, {{"Accept-Encoding", "gzip;q=0"}});
+      REQUIRE(refused);
+      CHECK(header_of(*refused, "content-encoding").empty());
+      CHECK(refused->body == read_file(tiles / path));
+    }
+  }
+  SECTION("a smaller partial tile is a prefix; beyond the checkpoint and other spellings are 404") {
+    auto smaller = client.request("GET", "/tile/0/002.p/5");
+    REQUIRE(smaller);
+    CHECK(smaller->status == 200);
+    CHECK(smaller->body == read_file(tiles / ("tile/0/002.p/" + std::to_string(edge))).substr(0, 5 * 32));
+    for (const std::string& path : std::vector<std::string>{
+             "/tile/0/002", "/tile/0/003", "/tile/0/002.p/" + std::to_string(edge + 1), "/tile/entries/002",
+          "/tile/1/000", "/tile/0/02", "/tile/0/x000/002", "/tile/0/002.p/0", "/tile/0/002.p/256", "/tile/64/000",
+          "/tile/0/000/", "/tile/entries/000.p/", "/tile/x/000"}) {
+      auto response = client.request("GET", path);
+      INFO(path);
+      REQUIRE(response);
+      CHECK(response->status == 404);
+    }
+  }
+  SECTION("a writable server issues a checkpoint of the whole log, with the cosignatures the log holds") {
+    server.stop(SIGTERM);
+    big.grow(3);
+    REQUIRE(big.ledger.run({"checkpoint", "--out", (run / "cp").string()}).exit_code == 0);
+    CliWitness witness(run, "customs.example/w", log_key);
+    auto cosigned = witness.cosign(run / "cp", {}, big.ledger.db());
+    INFO(cosigned.err);
+    REQUIRE(cosigned.exit_code == 0);
+    write_file(run / "cosigned.cp", cosigned.out);
+    REQUIRE(big.ledger.run({"checkpoint", "--cosigned", (run / "cosigned.cp").string(), "--witness",
+                            witness.cosigner_key()}).exit_code == 0);
+    TempDir again_dir;
+    ServedLedger again(big.ledger.db(), again_dir.path());
+    auto fresh = again.client();
+    auto checkpoint = fresh.request("GET", "/checkpoint");
+    REQUIRE(checkpoint);
+    CHECK(checkpoint->status == 200);
+    CHECK(checkpoint->body.find("\n" + std::to_string(size + 3) + "\n") != std::string::npos);
+    const std::string cosignature = cosigned.out.substr(cosigned.out.rfind("\n\xe2\x80\x94 customs.example/w ") + 1);
+    CHECK(checkpoint->body.find(cosignature) != std::string::npos);
+    CHECK(read_whole_log(http_fetch(fresh), log_key).entries == leaves_of(big.ledger.db()));
+  }
+}
+
+TEST_CASE("tiles follow --read-tokens like every read", "[e2e][tiles][server]") {
+  BigLedger big(3);
+  TempDir run;
+  write_file(run / "tokens", "mirror-geneva 0123456789abcdef0123\n");
+  std::filesystem::permissions(run / "tokens", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  REQUIRE(big.ledger.run({"checkpoint"}).exit_code == 0);
+  ServedLedger server(big.ledger.db(), run.path(), {"--read-tokens", (run / "tokens").string()});
+  auto anonymous = server.client();
+  for (const char* path : {"/checkpoint", "/tile/0/000.p/1"}) {
+    auto response = anonymous.request("GET", path);
+    REQUIRE(response);
+    CHECK(response->status == 401);
+  }
+  vinledger::http::ClientOptions options;
+  options.bearer_token = "0123456789abcdef0123";
+  auto reader = server.client(options);
+  CHECK(read_whole_log(http_fetch(reader), log_key_of(big.ledger)).entries == leaves_of(big.ledger.db()));
+  // mirror --server sends $VINLEDGER_TOKEN.
+  auto mirrored = run_vinledger({"--db", (run / "mirror.db").string(), "mirror", "--server", server.url(), "--log-key",
+                                 log_key_of(big.ledger)},
+                                "", {{"VINLEDGER_TOKEN", "0123456789abcdef0123"}});
+  INFO(mirrored.err);
+  CHECK(mirrored.exit_code == 0);
+  CHECK(leaves_of(run / "mirror.db") == leaves_of(big.ledger.db()));
+}
+
+TEST_CASE("mirror --server copies a served log, fetches only what is new, refuses a forked one", "[e2e][mirror][server]") {
+  BigLedger big(300);
+  REQUIRE(big.ledger.run({"checkpoint"}).exit_code == 0);
+  TempDir run, local;
+  const std::string log_key = log_key_of(big.ledger);
+  const auto mirror_db = local / "mirror.db";
+  auto mirror = [&](const std::string& url) {
+    return run_vinledger({"--db", mirror_db.string(), "--json", "mirror", "--server", url, "--log-key", log_key});
+  };
+  auto server = std::make_unique<ServedLedger>(big.ledger.db(), run.path(), std::vector<std::string>{"--read-only"});
+  auto first = mirror(server->url());
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(json::parse(first.out)["outcome"] == "updated");
+  CHECK(leaves_of(mirror_db) == leaves_of(big.ledger.db()));
+  CHECK(json::parse(mirror(server->url()).out)["outcome"] == "up_to_date");
+  auto audit = run_vinledger({"--db", mirror_db.string(), "--json", "audit"});
+  CHECK(audit.exit_code == 0);
+
+  SECTION("the log grows: only the new bundles are fetched") {
+    server->stop(SIGTERM);
+    big.grow(300);
+    REQUIRE(big.ledger.run({"checkpoint"}).exit_code == 0);
+    TempDir grown_run;
+    server = std::make_unique<ServedLedger>(big.ledger.db(), grown_run.path(), std::vector<std::string>{"--read-only"});
+    auto again = mirror(server->url());
+    INFO(again.err);
+    REQUIRE(again.exit_code == 0);
+    auto report = json::parse(again.out);
+    CHECK(report["outcome"] == "updated");
+    CHECK(report["size"].get<std::size_t>() - report["old_size"].get<std::size_t>() == 300);
+    CHECK(leaves_of(mirror_db) == leaves_of(big.ledger.db()));
+    const auto paths = requested_paths(*server);
+    CHECK(std::count(paths.begin(), paths.end(), "/checkpoint") == 1);
+    // Bundle 0 was full at the first run: it is not fetched again.
+    CHECK(std::find(paths.begin(), paths.end(), "/tile/entries/000") == paths.end());
+    CHECK(std::find(paths.begin(), paths.end(), "/tile/entries/001") != paths.end());
+  }
+  SECTION("a log that forked: refused, evidence printed, the mirror unchanged") {
+    TempDir fork_dir;
+    const auto fork_db = second_history(fork_dir, big.ledger, 400);
+    REQUIRE(run_vinledger({"--db", fork_db.string(), "checkpoint"}).exit_code == 0);
+    ServedLedger fork(fork_db, fork_dir.path(), {"--read-only"});
+    const std::string before = json::parse(big.ledger.run({"--json", "checkpoint"}).out)["note"].get<std::string>();
+    auto refused = run_vinledger({"--db", mirror_db.string(), "mirror", "--server", fork.url(), "--log-key", log_key});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("mirror refused") != std::string::npos);
+    auto forked_note = fork.client().request("GET", "/checkpoint");
+    REQUIRE(forked_note);
+    CHECK(refused.out.find(forked_note->body) != std::string::npos);
+    CHECK(leaves_of(mirror_db) == leaves_of(big.ledger.db()));
+  }
+  SECTION("monitor --server follows it too") {
+    auto monitored = run_vinledger({"--db", (local / "monitor.db").string(), "--json", "monitor", "--once", "--server",
+                                    server->url(), "--log-key", log_key, "--as-of", "2025-06-01", "--fail-on", "critical"});
+    INFO(monitored.err);
+    CHECK(monitored.exit_code == 0);
+    CHECK(leaves_of(local / "monitor.db") == leaves_of(big.ledger.db()));
+  }
+  SECTION("nobody listening, or not a tiled log: exit 3 or 2, no mirror created") {
+    const auto fresh = local / "fresh.db";
+    auto down = run_vinledger({"--db", fresh.string(), "mirror", "--server", "http://127.0.0.1:1", "--log-key", log_key});
+    CHECK(down.exit_code != 0);
+    CHECK(down.exit_code != 1);
+    CHECK_FALSE(std::filesystem::exists(fresh));
+    auto bad_url = run_vinledger({"--db", fresh.string(), "mirror", "--server", "ftp://x", "--log-key", log_key});
+    CHECK(bad_url.exit_code == 2);
+  }
+}
 
 TEST_CASE("a client written from the spec alone reads and verifies the whole log from --tiles-dir",
           "[e2e][tiles]") {

@@ -12,10 +12,14 @@
 
 #include "cli_ledger.h"
 #include "cli_witness.h"
+#include "served_ledger.h"
 #include "spawned_process.h"
 #include "vinledger/checkpoint.h"
 #include "vinledger/merkle.h"
+#include "vinledger/statement.h"
+#include "vinledger/vin.h"
 #include "vinledger/witness.h"
+#include "vinledger/witness_protocol.h"
 
 using namespace vinledger::testing;
 using nlohmann::json;
@@ -272,4 +276,237 @@ TEST_CASE("witness cosign killed at random moments never prints ahead of its sta
   }
   WARN("killed before the state moved: " << killed_old << ", after it moved but before printing: "
                                          << killed_new_silent << ", after printing: " << printed);
+}
+
+namespace {
+
+// A ledger of `size` entries under `original`'s operator key and origin: a
+// second history the operator signs, as a log that forked would.
+std::string forked_checkpoint(const TempDir& dir, const CliLedger& original, std::uint64_t size) {
+  std::filesystem::copy_file(original.operator_key(), dir / "fork.operator.key");
+  const auto db = dir / "fork.db";
+  REQUIRE(run_vinledger({"--db", db.string(), "init", "--origin", kOrigin, "--operator-key",
+                         (dir / "fork.operator.key").string()}).exit_code == 0);
+  auto key = vinledger::SigningKey::load(dir / "fork.operator.key");
+  REQUIRE(key);
+  std::string lines;
+  for (std::uint64_t i = 1; i < size; ++i) {
+    std::string vin = "JTMHV05J0A" + std::to_string(2000000 + i);
+    vin[8] = vinledger::expected_check_digit(vin);
+    auto statement = vinledger::sign_statement({{"type", "register"},
+                                                {"vin", vin},
+                                                {"time", "2025-01-01T00:00:00Z"},
+                                                {"actor", "operator"},
+                                                {"country", "JP"},
+                                                {"owner", "someone else"}},
+                                               *key);
+    REQUIRE(statement);
+    lines += statement->canonical + "\n";
+  }
+  if (!lines.empty()) {
+    auto appended = run_vinledger({"--db", db.string(), "append", "-"}, lines);
+    INFO(appended.err);
+    REQUIRE(appended.exit_code == 0);
+  }
+  auto printed = run_vinledger({"--db", db.string(), "checkpoint", "--operator-key", (dir / "fork.operator.key").string()});
+  REQUIRE(printed.exit_code == 0);
+  REQUIRE(parsed(printed.out).size == size);
+  return printed.out;
+}
+
+}  // namespace
+
+TEST_CASE("witness serve answers add-checkpoint over HTTP with each status the spec gives, across a restart",
+          "[e2e][witness][server]") {
+  TempDir dir, run1, run2;
+  CliLedger ledger(dir);
+  ledger.load_scenario("real-case");
+  const std::string log_key = log_key_of(ledger);
+  CliWitness witness(dir, "customs.example/w", log_key);
+  const auto first = save_checkpoint(ledger, dir / "1.cp");
+  for (int i = 0; i < 3; ++i) grow(ledger, i);
+  const auto second = save_checkpoint(ledger, dir / "2.cp");
+  const std::string proof = ledger.run({"consistency", "--from", first.string(), "--to", second.string()}).out;
+  const std::uint64_t size1 = parsed(read_file(first)).size, size2 = parsed(read_file(second)).size;
+  const std::vector<std::string> args = {"witness", "serve", "--state", witness.state().string(),
+                                         "--listen", "127.0.0.1:0", "--log", log_key};
+  auto server = std::make_unique<ServedLedger>(ServedLedger::Command{args}, run1.path());
+  auto client = server->client();
+  auto post = [&](const std::string& body) {
+    auto response = client.request("POST", "/add-checkpoint", body, "text/plain");
+    REQUIRE(response);
+    return *response;
+  };
+  auto body = [](std::uint64_t old_size, const std::string& proof_lines, const std::string& note) {
+    return "old " + std::to_string(old_size) + "\n" + proof_lines + "\n" + note;
+  };
+  auto log = vinledger::VerifierKey::parse(log_key);
+  std::vector<vinledger::TrustedKey> witnesses{*vinledger::parse_trusted_key(witness.cosigner_key())};
+
+  // 200: the first checkpoint, from nothing; the lines are cosignatures.
+  auto cosigned = post(body(0, "", read_file(first)));
+  INFO(cosigned.body);
+  REQUIRE(cosigned.status == 200);
+  CHECK(cosigned.content_type == "text/plain; charset=utf-8");
+  CHECK(cosigned.body.starts_with("\xe2\x80\x94 customs.example/w "));
+  auto opened = vinledger::open_checkpoint(read_file(first) + cosigned.body, kOrigin, *log, witnesses);
+  REQUIRE(opened);
+  CHECK(opened->cosignatures.size() == 1);
+
+  // 409 with the size: the old size is not the one cosigned.
+  auto stale = post(body(0, "", read_file(second)));
+  CHECK(stale.status == 409);
+  CHECK(stale.content_type == "text/x.tlog.size");
+  CHECK(stale.body == std::to_string(size1) + "\n");
+  // 400: old size beyond the checkpoint; a body of another form.
+  CHECK(post(body(size2 + 1, "", read_file(second))).status == 400);
+  CHECK(post("old 01\n\n" + read_file(second)).status == 400);
+  CHECK(post("nonsense").status == 400);
+  // 404: a log this witness does not serve.
+  TempDir other_dir;
+  CliLedger other(other_dir, "other.vinledger.example");
+  CHECK(post(body(0, "", other.run({"checkpoint"}).out)).status == 404);
+  // 403: the log's signature does not verify.
+  std::string forged = read_file(second);
+  const std::size_t at = forged.rfind(' ') + 8;
+  forged[at] = forged[at] == 'A' ? 'B' : 'A';
+  CHECK(post(body(size1, proof, forged)).status == 403);
+  // 422: a consistency proof that does not verify.
+  std::string bad_proof = proof;
+  bad_proof[3] = bad_proof[3] == 'A' ? 'B' : 'A';
+  CHECK(post(body(size1, bad_proof, read_file(second))).status == 422);
+  // 409 without a size: the same size with another root (a fork), kept as evidence.
+  TempDir fork_dir;
+  const std::string fork = forked_checkpoint(fork_dir, ledger, size1);
+  auto forked = post(body(size1, "", fork));
+  CHECK(forked.status == 409);
+  CHECK(forked.content_type != "text/x.tlog.size");
+  CHECK(std::filesystem::exists(witness.state() / "evidence"));
+  CHECK_FALSE(std::filesystem::is_empty(witness.state() / "evidence"));
+  // 200 with the right proof.
+  CHECK(post(body(size1, proof, read_file(second))).status == 200);
+
+  // Killed and restarted, the witness remembers what it cosigned.
+  server->stop(SIGKILL);
+  server = std::make_unique<ServedLedger>(ServedLedger::Command{args}, run2.path());
+  client = server->client();
+  auto again = post(body(size1, proof, read_file(second)));
+  CHECK(again.status == 409);
+  CHECK(again.body == std::to_string(size2) + "\n");
+  auto latest = client.request("GET", "/" + vinledger::witness_checkpoint_path(kOrigin));
+  REQUIRE(latest);
+  CHECK(latest->status == 200);
+  auto held = vinledger::open_checkpoint(latest->body, kOrigin, *log, witnesses);
+  REQUIRE(held);
+  CHECK(held->checkpoint.size == size2);
+  CHECK(held->cosignatures.size() == 1);
+  CHECK(server->stop(SIGTERM) == 0);
+}
+
+namespace {
+
+// Polls `fetch` until `done` holds or 20 s pass.
+template <class Fetch, class Done>
+bool eventually(Fetch fetch, Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done(fetch())) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string metric_line(const std::string& metrics, const std::string& name, const std::string& witness) {
+  const std::string prefix = name + "{witness=\"" + witness + "\"} ";
+  const std::size_t at = metrics.find("\n" + prefix);
+  if (at == std::string::npos) return "";
+  return metrics.substr(at + 1 + prefix.size(), metrics.find('\n', at + 1) - at - 1 - prefix.size());
+}
+
+}  // namespace
+
+TEST_CASE("serve --witness: two witness processes cosign each checkpoint; one down, the log goes on and says so",
+          "[e2e][witness][server]") {
+  TempDir dir, customs_run, auditor_run, auditor_rerun, log_run;
+  CliLedger ledger(dir);
+  ledger.load_scenario("real-case");
+  const std::string log_key = log_key_of(ledger);
+  CliWitness customs(dir, "customs.example/w", log_key);
+  CliWitness auditor(dir, "auditor.example/w", log_key);
+  auto witness_args = [&](const CliWitness& witness) {
+    return ServedLedger::Command{{"witness", "serve", "--state", witness.state().string(), "--listen", "127.0.0.1:0",
+                                  "--log", log_key}};
+  };
+  ServedLedger customs_server(witness_args(customs), customs_run.path());
+  auto auditor_server = std::make_unique<ServedLedger>(witness_args(auditor), auditor_run.path());
+  ServedLedger log(ledger.db(), log_run.path(),
+                   {"--witness", "customs=" + customs_server.url() + "=" + customs.cosigner_key(), "--witness",
+                    "auditor=" + auditor_server->url() + "=" + auditor.cosigner_key()});
+  auto client = log.client();
+  auto log_vkey = vinledger::VerifierKey::parse(log_key);
+  const std::vector<vinledger::TrustedKey> both{*vinledger::parse_trusted_key(customs.cosigner_key()),
+                                                *vinledger::parse_trusted_key(auditor.cosigner_key())};
+  auto checkpoint = [&] {
+    auto response = client.request("GET", "/checkpoint");
+    REQUIRE(response);
+    INFO(response->body);
+    REQUIRE(response->status == 200);
+    auto opened = vinledger::open_checkpoint(response->body, kOrigin, *log_vkey, both);
+    REQUIRE(opened);
+    return *opened;
+  };
+  auto metrics = [&] {
+    auto response = client.request("GET", "/metrics");
+    REQUIRE(response);
+    return response->body;
+  };
+  // The log's first checkpoint (GET /checkpoint issues it) reaches both.
+  const auto first_size = checkpoint().checkpoint.size;
+  CHECK(eventually(checkpoint, [](const vinledger::VerifiedCheckpoint& opened) { return opened.cosignatures.size() == 2; }));
+  CHECK(metric_line(metrics(), "vinledger_witness_up", "customs") == "1");
+  CHECK(metric_line(metrics(), "vinledger_witness_up", "auditor") == "1");
+
+  // One witness goes down: appends go on, cosigned by the other, and
+  // /metrics says which one is down.
+  auditor_server->stop(SIGKILL);
+  const std::string signed_statement = ledger.sign(
+      R"({"type":"manufacture","vin":"JTJHY7AX2N4000322","time":"2023-04-03T02:00:00Z","actor":"toyota","country":"JP","make":"Lexus","model":"LX 600","year":2023})");
+  auto posted = client.request("POST", "/v1/statements", signed_statement.substr(0, signed_statement.find('\n')),
+                               "application/json");
+  REQUIRE(posted);
+  INFO(posted->body);
+  CHECK(posted->status == 201);
+  CHECK(eventually(checkpoint, [&](const vinledger::VerifiedCheckpoint& opened) {
+    return opened.checkpoint.size > first_size && opened.cosignatures.size() == 1;
+  }));
+  CHECK(eventually(metrics, [](const std::string& text) {
+    return metric_line(text, "vinledger_witness_up", "auditor") == "0" &&
+           metric_line(text, "vinledger_witness_failures_total", "auditor") != "0";
+  }));
+  CHECK(metric_line(metrics(), "vinledger_witness_up", "customs") == "1");
+  CHECK(metric_line(metrics(), "vinledger_witness_last_success_seconds", "customs") != "0");
+
+  // The bundle the server hands out carries the cosignature.
+  auto bundle = client.request("GET", "/v1/vehicles/JTJHY7AX2N4000322/bundle");
+  REQUIRE(bundle);
+  REQUIRE(bundle->status == 200);
+  write_file(dir / "bundle.json", bundle->body);
+  auto verified = run_vinledger({"verify-bundle", (dir / "bundle.json").string(), "--log-key", log_key, "--witness",
+                                 customs.cosigner_key(), "--as-of", "2025-06-01"});
+  INFO(verified.err);
+  CHECK(verified.exit_code == 0);
+  // Not by the witness that was down when it was issued.
+  auto uncosigned = run_vinledger({"verify-bundle", (dir / "bundle.json").string(), "--log-key", log_key, "--witness",
+                                   auditor.cosigner_key(), "--as-of", "2025-06-01"});
+  CHECK(uncosigned.exit_code != 0);
+
+  // The witness restarted on its state and its port: the log retries it
+  // and it cosigns again (catching up by the size its 409 names).
+  const std::string port = std::to_string(auditor_server->port());
+  auto restarted_args = witness_args(auditor);
+  restarted_args.args[5] = "127.0.0.1:" + port;
+  ServedLedger restarted(restarted_args, auditor_rerun.path());
+  CHECK(eventually(checkpoint, [](const vinledger::VerifiedCheckpoint& opened) { return opened.cosignatures.size() == 2; }));
+  CHECK(metric_line(metrics(), "vinledger_witness_up", "auditor") == "1");
+  CHECK(log.stop(SIGTERM) == 0);
 }

@@ -12,6 +12,16 @@ ServedLedger::ServedLedger(const std::filesystem::path& db, const std::filesyste
     : out_(dir / "serve.out"), err_(dir / "serve.err") {
   std::vector<std::string> args = {"--db", db.string(), "serve", "--listen", "127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
+  start(args, env);
+}
+
+ServedLedger::ServedLedger(const Command& command, const std::filesystem::path& dir,
+                           const std::map<std::string, std::string>& env)
+    : out_(dir / "serve.out"), err_(dir / "serve.err") {
+  start(command.args, env);
+}
+
+void ServedLedger::start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
   process_ = std::make_unique<ChildProcess>(vinledger_binary(), args, out_, err_, env);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -23,7 +33,7 @@ ServedLedger::ServedLedger(const std::filesystem::path& db, const std::filesyste
     }
     if (auto ended = process_->poll()) {
       exit_code_ = ended;
-      FAIL("vinledger serve exited with " << *ended << " before listening: " << stderr_text());
+      FAIL("vinledger " << args[0] << " ... exited with " << *ended << " before listening: " << stderr_text());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -23,6 +23,14 @@ class ServedLedger {
                const std::vector<std::string>& extra = {}, const std::map<std::string, std::string>& env = {});
   ~ServedLedger();  // SIGKILL if still running
 
+  // Any vinledger server that prints its URL when it listens (`witness
+  // serve ... --listen 127.0.0.1:0`): vinledger ARGS; output in `dir`.
+  struct Command {
+    std::vector<std::string> args;
+  };
+  ServedLedger(const Command& command, const std::filesystem::path& dir,
+               const std::map<std::string, std::string>& env = {});
+
   const std::string& url() const { return url_; }
   std::uint16_t port() const { return port_; }
   int pid() const { return process_->pid(); }
@@ -44,6 +52,8 @@ class ServedLedger {
   std::string url_;
   std::uint16_t port_ = 0;
   std::optional<int> exit_code_;
+
+  void start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
 };
 
 }  // namespace vinledger::testing

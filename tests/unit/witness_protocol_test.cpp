@@ -187,11 +187,15 @@ TEST_CASE("add-checkpoint answers each case with the status the spec gives", "[w
     bad.proof.pop_back();
     CHECK(server.add_checkpoint(format_add_checkpoint(bad)).status == 422);
   }
-  SECTION("422: the same size with another root is a fork, kept as evidence") {
+  SECTION("409 without a size: the same size with another root is a fork, kept as evidence") {
     TestLog fork(20, "forked ");
     auto reply = server.add_checkpoint(fork.request(10, 10));
-    CHECK(reply.status == 422);
+    CHECK(reply.status == 409);
+    CHECK(reply.content_type != "text/x.tlog.size");
     CHECK(reply.body.find("forked") != std::string::npos);
+    // The log does not take it for a size to retry from.
+    CHECK(read_add_checkpoint_answer(reply.status, reply.content_type, reply.body).kind ==
+          AddCheckpointAnswer::Kind::refused);
     std::size_t evidence = 0;
     for (const auto& file : std::filesystem::directory_iterator(witness.state / "evidence")) {
       ++evidence;

@@ -48,6 +48,7 @@ struct WitnessState {
   std::uint64_t failures = 0;            // attempts that got no cosignature
   std::uint64_t cosignatures = 0;        // cosignatures stored
   std::string last_error;                // why the last attempt failed, if it did
+  std::int64_t last_success = 0;         // when it last cosigned, seconds since the epoch (0: never)
 };
 
 class LogWitnessing {

@@ -11,7 +11,8 @@
 //     404  unknown origin
 //     409  old size is not the size last cosigned; body "<size>\n", text/x.tlog.size
 //     422  bad consistency proof, size 0 with another root, a proof where
-//          none belongs, or the same size with another root (a fork)
+//          none belongs
+//     409  the same size with another root (a fork): text/plain, no size
 //   GET <prefix>/<hex SHA-256 of origin>/checkpoint
 //     200  the latest checkpoint cosigned, with the cosignature returned; 404 if none
 //

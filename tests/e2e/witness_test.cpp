@@ -510,3 +510,59 @@ TEST_CASE("serve --witness: two witness processes cosign each checkpoint; one do
   CHECK(metric_line(metrics(), "vinledger_witness_up", "auditor") == "1");
   CHECK(log.stop(SIGTERM) == 0);
 }
+
+TEST_CASE("serve --witness-quorum K serves only checkpoints K witnesses cosigned", "[e2e][witness][server]") {
+  TempDir dir, witness_run, log_run;
+  CliLedger ledger(dir);
+  ledger.load_scenario("real-case");
+  const std::string log_key = log_key_of(ledger);
+  CliWitness customs(dir, "customs.example/w", log_key);
+  const std::string down = "auditor=http://127.0.0.1:1=" + CliWitness(dir, "auditor.example/w", log_key).cosigner_key();
+
+  // Refused at start: a quorum larger than the witnesses; witnesses on a read-only server.
+  auto too_many = run_vinledger({"--db", ledger.db().string(), "serve", "--listen", "127.0.0.1:0", "--witness", down,
+                                 "--witness-quorum", "2"});
+  CHECK(too_many.exit_code == 2);
+  CHECK(too_many.err.find("--witness-quorum 2") != std::string::npos);
+  CHECK(run_vinledger({"--db", ledger.db().string(), "serve", "--listen", "127.0.0.1:0", "--read-only", "--witness",
+                       down}).exit_code == 2);
+  CHECK(run_vinledger({"--db", ledger.db().string(), "serve", "--listen", "127.0.0.1:0", "--witness", "no-url"})
+            .exit_code == 2);
+
+  ServedLedger witness(ServedLedger::Command{{"witness", "serve", "--state", customs.state().string(), "--listen",
+                                              "127.0.0.1:0", "--log", log_key}},
+                       witness_run.path());
+  // Quorum 1 of customs (up) and auditor (down): served once customs cosigned.
+  ServedLedger log(ledger.db(), log_run.path(),
+                   {"--witness", "customs=" + witness.url() + "=" + customs.cosigner_key(), "--witness", down,
+                    "--witness-quorum", "1"});
+  auto client = log.client();
+  auto log_vkey = vinledger::VerifierKey::parse(log_key);
+  const std::vector<vinledger::TrustedKey> trusted{*vinledger::parse_trusted_key(customs.cosigner_key())};
+  // Before that it is 404, never a checkpoint without the cosignature.
+  int uncosigned = 0;
+  CHECK(eventually([&] { return client.request("GET", "/checkpoint"); },
+                   [&](const vinledger::Result<vinledger::http::HttpResponse>& response) {
+                     if (!response) return false;
+                     if (response->status == 404) return false;
+                     auto opened = vinledger::open_checkpoint(response->body, kOrigin, *log_vkey, trusted);
+                     if (!opened || opened->cosignatures.empty()) ++uncosigned;
+                     return opened && opened->cosignatures.size() == 1;
+                   }));
+  CHECK(uncosigned == 0);
+  // The log goes on: a new entry's checkpoint is served once cosigned.
+  const auto before = vinledger::parse_unverified_checkpoint(client.request("GET", "/checkpoint")->body);
+  REQUIRE(before);
+  const std::string statement = ledger.sign(
+      R"({"type":"manufacture","vin":"JTJHY7AX2N4000322","time":"2023-04-03T02:00:00Z","actor":"toyota","country":"JP","make":"Lexus","model":"LX 600","year":2023})");
+  auto posted = client.request("POST", "/v1/statements", statement.substr(0, statement.find('\n')), "application/json");
+  REQUIRE(posted);
+  CHECK(posted->status == 201);
+  CHECK(eventually([&] { return client.request("GET", "/checkpoint"); },
+                   [&](const vinledger::Result<vinledger::http::HttpResponse>& response) {
+                     if (!response || response->status != 200) return false;
+                     auto opened = vinledger::open_checkpoint(response->body, kOrigin, *log_vkey, trusted);
+                     return opened && opened->cosignatures.size() == 1 &&
+                            opened->checkpoint.size == before->checkpoint.size + 1;
+                   }));
+}

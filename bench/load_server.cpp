@@ -18,6 +18,7 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
 #include <vector>
 
 #include <boost/asio.hpp>

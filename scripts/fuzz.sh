@@ -23,11 +23,16 @@ esac
 jobs=${VINLEDGER_FUZZ_JOBS:-$(nproc)}
 
 build=build-fuzz
+# As scripts/build.sh: precompiled headers where there is no compiler cache.
+pch=(-DVINLEDGER_PCH=ON)
+if [[ ${VINLEDGER_NO_CCACHE:-0} != 1 ]] && command -v ccache >/dev/null; then
+  pch=(-DVINLEDGER_PCH=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 # Line tables only: crash reports keep file and line, at a fraction of the
 # compile time of full debug info.
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="${CXX_FUZZ:-clang++-16}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
-  -DVINLEDGER_FUZZ=ON -DVINLEDGER_TESTS=OFF -DVINLEDGER_BENCH=OFF >/dev/null
+  -DVINLEDGER_FUZZ=ON -DVINLEDGER_TESTS=OFF -DVINLEDGER_BENCH=OFF "${pch[@]}" >/dev/null
 cmake --build "$build" -j "$(nproc)" --target vinledger_fuzz_all
 
 targets=()

@@ -16,7 +16,7 @@ packages=(
   catch2                              # unit and end-to-end tests (v2)
   sqlite3                             # the demo and tests edit a ledger by hand
   clang-16 libclang-rt-16-dev         # libFuzzer targets (scripts/fuzz.sh)
-  hyperfine time                      # benchmarks (bench/*.sh): whole-process timings, peak memory
+  hyperfine time bc                   # benchmarks (bench/*.sh): whole-process timings, peak memory, ratios
 )
 
 missing=()

@@ -17,8 +17,6 @@ constexpr std::size_t kBatchLines = 256;
 
 std::string short_hex(const Hash& hash) { return to_hex(hash).substr(0, 16) + "..."; }
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
-
 }  // namespace
 
 PreparedStatement prepare_statement(std::int64_t line, Statement statement, const PartySnapshot& parties) {
@@ -135,7 +133,7 @@ Status Appender::check_authentic(PreparedStatement& item, const Statement& state
     return forbidden(problem->message);
   if (statement.type == StatementType::kParty && statement.object["id"] == parties_.operator_id() &&
       statement.object.contains("revoked"))
-    return invalid_input("the operator " + in_quotes(parties_.operator_id()) +
+    return invalid_input("the operator " + quote_party_id(parties_.operator_id()) +
                          " cannot be revoked: it signs every registration");
   return {};
 }
@@ -203,7 +201,7 @@ Result<std::int64_t> Appender::void_target(const Statement& statement) {
 Result<std::optional<ChainHead>> Appender::check_prev(const Statement& statement) {
   auto head = store_.chain_head(statement.chain());
   if (!head) return std::unexpected(head.error());
-  const std::string subject = statement.type == StatementType::kParty ? "party " + in_quotes(statement.object["id"].get<std::string>())
+  const std::string subject = statement.type == StatementType::kParty ? "party " + quote_party_id(statement.object["id"].get<std::string>())
                                                                        : "VIN " + statement.vin;
   const std::string head_text = *head ? to_hex((*head)->hash) : "null";
   switch (statement.prev.kind) {
@@ -236,7 +234,7 @@ Status Appender::check_party_statement(const Statement& statement, std::int64_t 
   const PartyRecord record = party_record_from(statement);
   for (const auto& [other_id, other] : *parties_.snapshot())
     if (other_id != id && other.record.vkey.public_key() == record.vkey.public_key())
-      return invalid_input("vkey is already the key of party " + in_quotes(other_id));
+      return invalid_input("vkey is already the key of party " + quote_party_id(other_id));
   const bool is_operator = seq == 0 || id == parties_.operator_id();
   if (!is_operator && record.vkey.name() == origin_)
     return invalid_input("vkey is named " + quote_untrusted(origin_) +

@@ -28,7 +28,6 @@ Refusal refused(std::string item, std::string reason) {
 }
 
 std::string hash_text(const std::optional<Hash>& hash) { return hash ? to_hex(*hash) : "null"; }
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 // "tlog-proof line 4: why" becomes item "<name> line 4", reason "why"
 // (and "tlog-proof checkpoint (from line 6): why" likewise).
@@ -319,9 +318,9 @@ class BundleVerifier {
         return refused(name + ".entry.vin_prev",
                        head == heads.end()
                            ? "is " + hash_text(header.vin_prev) + ", but the bundle holds no earlier registration of " +
-                                 in_quotes(record.id) + ": a party's registrations must be there from its first"
+                                 quote_party_id(record.id) + ": a party's registrations must be there from its first"
                            : "is " + hash_text(header.vin_prev) + ", not the hash of the previous registration of " +
-                                 in_quotes(record.id) + " (" + name_of(true, head->second.second) +
+                                 quote_party_id(record.id) + " (" + name_of(true, head->second.second) +
                                  "): a registration between them is missing from the bundle");
       const PartyVersion* in_force = self ? &*self : result_.parties.as_of(statement.actor, header.seq);
       if (auto ok = check_authentic(name, statement, in_force); !ok) return ok;

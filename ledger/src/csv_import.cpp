@@ -1,3 +1,4 @@
+#include "vinledger/untrusted_text.h"
 #include "vinledger/csv_import.h"
 
 #include <algorithm>
@@ -15,7 +16,6 @@ using nlohmann::json;
 
 constexpr std::string_view kMappingFormat = "vinledger-csv-mapping/1";
 
-std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 Result<std::string> string_member(const json& object, const char* name, const std::string& where) {
   auto it = object.find(name);
@@ -36,7 +36,7 @@ Result<CsvSource> source_from(const std::string& field, const json& value) {
   for (const auto& [key, member] : value.items())
     if (key != "column" && key != "constant" && key != "currency" && key != "currency_column" &&
         key != "name_column" && key != "country_column")
-      return invalid_input(where + " has unknown member " + in_quotes(key) +
+      return invalid_input(where + " has unknown member " + quote_untrusted(key) +
                            " (column, constant, currency, currency_column, name_column, country_column)");
   if (auto it = value.find("constant"); it != value.end()) source.constant = *it;
   for (auto [name, slot] : {std::pair{"column", &source.column}, std::pair{"currency", &source.currency},
@@ -59,7 +59,7 @@ Result<CsvSource> source_from(const std::string& field, const json& value) {
       ((source.currency || source.currency_column) && field != "value"))
     return invalid_input(where + ": currency applies to \"value\" only, name_column/country_column to \"consignee\" only");
   if (source.currency && !currency_minor_unit(*source.currency))
-    return invalid_input(where + ".currency " + in_quotes(*source.currency) + " is not an ISO 4217 currency code");
+    return invalid_input(where + ".currency " + quote_untrusted(*source.currency) + " is not an ISO 4217 currency code");
   return source;
 }
 
@@ -85,7 +85,7 @@ Result<LocalTime> local_time_from(std::string_view text, DateOrder order) {
                          : order == DateOrder::kDayMonthYear ? "DD/MM/YYYY"
                                                              : "MM/DD/YYYY";
   auto bad = [&] {
-    return invalid_input(in_quotes(text) + " is not a time: expected RFC 3339 with an offset, or " + expected +
+    return invalid_input(quote_untrusted(text) + " is not a time: expected RFC 3339 with an offset, or " + expected +
                          " with an optional HH:MM[:SS] in the mapping's time zone");
   };
   if (text.size() < 10) return bad();
@@ -163,9 +163,9 @@ Result<CsvMapping> CsvMapping::parse(std::string_view json_text) {
   if (!document->is_object()) return invalid_input("a mapping must be a JSON object");
   for (const auto& [key, value] : document->items())
     if (key != "format" && key != "fields" && key != "time_zone" && key != "date_order")
-      return invalid_input("unknown member " + in_quotes(key) + " (format, fields, time_zone, date_order)");
+      return invalid_input("unknown member " + quote_untrusted(key) + " (format, fields, time_zone, date_order)");
   if (document->value("format", "") != kMappingFormat)
-    return invalid_input("format must be " + in_quotes(kMappingFormat));
+    return invalid_input("format must be " + quote_untrusted(kMappingFormat));
   CsvMapping mapping;
   if (auto zone = document->find("time_zone"); zone != document->end()) {
     if (!zone->is_string()) return invalid_input("time_zone must be an IANA time zone name");
@@ -205,7 +205,7 @@ Result<std::vector<CsvRowStatement>> statements_from_csv(std::string_view csv_te
       if (*name) {
         auto index = table->column(**name);
         if (!index) return invalid_input(std::string(csv_name) + ": the mapping's fields." + field + " names column " +
-                                         in_quotes(**name) + ", which the header row does not have");
+                                         quote_untrusted(**name) + ", which the header row does not have");
         columns[**name] = *index;
       }
 
@@ -215,7 +215,7 @@ Result<std::vector<CsvRowStatement>> statements_from_csv(std::string_view csv_te
     const std::int64_t number = table->row_number(row);
     auto at = [&](const std::string& column) -> Error {
       return Error{ErrorKind::invalid_input,
-                   std::string(csv_name) + ": row " + std::to_string(number) + ", column " + in_quotes(column) + ": "};
+                   std::string(csv_name) + ": row " + std::to_string(number) + ", column " + quote_untrusted(column) + ": "};
     };
     auto cell = [&](const std::string& column) { return trimmed(table->cell(row, columns.at(column))); };
     json statement = json::object();
@@ -229,7 +229,7 @@ Result<std::vector<CsvRowStatement>> statements_from_csv(std::string_view csv_te
       Error error = type_source.column ? at(*type_source.column)
                                        : Error{ErrorKind::invalid_input, std::string(csv_name) + ": row " +
                                                                              std::to_string(number) + ": "};
-      error.message += in_quotes(type_text) + " is not a statement type";
+      error.message += quote_untrusted(type_text) + " is not a statement type";
       return std::unexpected(error);
     }
     statement["type"] = type_text;

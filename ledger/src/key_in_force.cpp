@@ -5,8 +5,6 @@
 namespace vinledger {
 namespace {
 
-std::string in_quotes(std::string_view id) { return "'" + std::string(id) + "'"; }
-
 KeyInForceProblem problem(KeyInForceProblem::Kind kind, std::string message) { return {kind, std::move(message)}; }
 
 }  // namespace
@@ -19,14 +17,14 @@ std::optional<KeyInForceProblem> check_key_in_force(const Statement& statement, 
                                                     std::string_view operator_id, SignatureCheck& check) {
   using Kind = KeyInForceProblem::Kind;
   // Actor ids are checked party ids: safe to show as they are.
-  const std::string actor = in_quotes(statement.actor);
+  const std::string actor = quote_party_id(statement.actor);
   if (in_force == nullptr) return problem(Kind::kUnknownActor, "unknown actor " + actor + " (not a registered party)");
   const PartyRecord& record = in_force->record;
   if (record.revoked)
     return problem(Kind::kRevoked, "actor " + actor + " was revoked at seq " + std::to_string(in_force->seq) +
                                        "; its statements are no longer accepted");
   if (statement.type == StatementType::kParty && statement.actor != operator_id)
-    return problem(Kind::kNotOperator, "a party statement must be signed by the operator " + in_quotes(operator_id) +
+    return problem(Kind::kNotOperator, "a party statement must be signed by the operator " + quote_party_id(operator_id) +
                                            ", not " + actor);
   if (record.vkey.weakness())
     return problem(Kind::kWeakKey, "the key of " + actor + " in force (registered at seq " +

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -58,27 +59,22 @@ Status create_private_file(const std::filesystem::path& path) {
   return {};
 }
 
-// What every SQLite file starts with (its file format, section 1.3).
-constexpr std::string_view kSqliteHeader{"SQLite format 3\0", 16};
-
 // Refuses, before SQLite touches it, a path that cannot be a ledger: not a
-// regular file, empty, or not an SQLite database at all.
+// regular file, or empty. Whether it is an SQLite database at all is asked of
+// SQLite itself (Store::open): opening and closing a descriptor of our own
+// would drop every POSIX lock this process holds on the file, those of SQLite
+// connections already open included (fcntl locks belong to the process, and
+// any close() of the file releases them), and another process would then
+// write the ledger as if nobody else had it open.
 Status check_database_file(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) {
     if (errno == ENOENT) return not_found("no ledger at " + path.string() + " (create one with `vinledger init`)");
     return storage_error("cannot open " + path.string() + ": " + std::strerror(errno));
   }
-  struct stat info {};
-  char header[16] = {};
-  const bool stat_ok = ::fstat(fd, &info) == 0;
-  const ssize_t n = stat_ok && S_ISREG(info.st_mode) ? ::read(fd, header, sizeof header) : 0;
-  ::close(fd);
-  if (!stat_ok) return storage_error("cannot stat " + path.string() + ": " + std::strerror(errno));
+  if (S_ISLNK(info.st_mode)) return storage_error("cannot open " + path.string() + ": " + std::strerror(ELOOP));
   if (!S_ISREG(info.st_mode)) return invalid_input(path.string() + " is not a vinledger ledger (not a regular file)");
   if (info.st_size == 0) return invalid_input(path.string() + " is not a vinledger ledger (an empty file)");
-  if (n != static_cast<ssize_t>(sizeof header) || std::string_view(header, sizeof header) != kSqliteHeader)
-    return invalid_input(path.string() + " is not a vinledger ledger (not an SQLite database)");
   return {};
 }
 
@@ -137,7 +133,16 @@ std::string sqlite_immutable_uri(const std::filesystem::path& path) {
 // known by their schema: a user_version of ours and the meta and entries
 // tables. Anything else belongs to someone else and is left untouched.
 Status check_ledger_marker(SQLite::Database& db, const std::filesystem::path& path) {
-  const int application_id = db.execAndGet("PRAGMA application_id").getInt();
+  int application_id = 0;
+  try {
+    // The first read of the file: SQLite checks its header, and reads
+    // nothing further (writes nothing) from a file that is not a database.
+    application_id = db.execAndGet("PRAGMA application_id").getInt();
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_NOTADB)
+      return invalid_input(path.string() + " is not a vinledger ledger (not an SQLite database)");
+    throw;
+  }
   if (application_id == Store::kLedgerApplicationId) return {};
   if (application_id == 0 && db.execAndGet("PRAGMA user_version").getInt() >= 1 &&
       db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'entries')")

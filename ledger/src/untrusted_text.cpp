@@ -79,4 +79,6 @@ std::string quote_untrusted(std::string_view text, std::size_t max_chars) {
   return "\"" + escaped(text, max_chars, true) + "\"";
 }
 
+std::string quote_party_id(std::string_view id) { return "'" + escaped(id, kMaxQuotedChars, true) + "'"; }
+
 }  // namespace vinledger

@@ -263,6 +263,8 @@ TEST_CASE("every refusal has its status and JSON error, and leaves the ledger as
   REQUIRE(served.ledger.run({"party", "revoke", "dealer"}).exit_code == 0);
   const std::string revoked_digest = served.ledger.content_digest();
   auto refused = request(client, "POST", "/v1/statements", by_revoked, "application/x-ndjson");
+  INFO(refused.body);
+  INFO(served.server->stderr_text());
   CHECK(refused.status == 403);
   CHECK(body_of(refused)["error"]["message"].get<std::string>().find("revoked") != std::string::npos);
   CHECK(served.ledger.content_digest() == revoked_digest);

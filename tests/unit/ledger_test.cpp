@@ -201,3 +201,26 @@ TEST_CASE("the first entry of a new ledger is the operator's self-registration",
   CHECK(reopened->origin() == "unit.vinledger.example");
   CHECK(reopened->operator_id() == "customs-jp");
 }
+
+// POSIX locks belong to the process: any close() of a descriptor of the file
+// releases those of every SQLite connection the process has open on it. A
+// second open that peeked at the file with a descriptor of its own once let
+// another process take itself for the only user of the ledger: on exit it
+// folded and deleted the -wal under the open connections, and a writer
+// beside a server lost entries.
+TEST_CASE_METHOD(LedgerFixture, "opening the ledger again in one process keeps the locks of the connections already open",
+                 "[ledger][store]") {
+  const auto path = dir.path() / "l.db";
+  auto second = Ledger::open(path, fixed_clock());
+  REQUIRE(second);
+  auto third = Ledger::open(path, fixed_clock());  // and a third, as a server's pool does
+  REQUIRE(third);
+  REQUIRE(std::filesystem::exists(path.string() + "-wal"));
+  auto other = vinledger::testing::run_program("sqlite3", {path.string(), "SELECT count(*) FROM entries"});
+  INFO(other.err);
+  REQUIRE(other.exit_code == 0);
+  CHECK(other.out == "1\n");
+  // The other process saw our connections: it left the -wal and -shm alone.
+  CHECK(std::filesystem::exists(path.string() + "-wal"));
+  CHECK(std::filesystem::exists(path.string() + "-shm"));
+}

@@ -66,4 +66,11 @@ TEST_CASE("hidden_or_control_in names the first offending code point", "[untrust
     CHECK_FALSE(is_hidden_or_control(cp));
 }
 
+TEST_CASE("quote_party_id quotes as the messages do and never lets an id move the cursor", "[untrusted_text]") {
+  CHECK(quote_party_id("toyota") == "'toyota'");
+  CHECK(quote_party_id("evil\xe2\x80\xaeoperator") == "'evil\\u202eoperator'");
+  CHECK(quote_party_id("a\"b") == "'a\\\"b'");
+  CHECK(quote_party_id(std::string(100, 'p')) == "'" + std::string(kMaxQuotedChars, 'p') + "...'");
+}
+
 }  // namespace vinledger

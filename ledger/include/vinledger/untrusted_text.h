@@ -43,4 +43,9 @@ std::string escape_untrusted(std::string_view text, std::size_t max_chars = kNoL
 // `max_chars` characters.
 std::string quote_untrusted(std::string_view text, std::size_t max_chars = kMaxQuotedChars);
 
+// A party id in a message, in single quotes as docs/format.md's messages
+// print them ('toyota'), escaped and cut as quote_untrusted: ids are checked
+// where they are parsed, but a message never trusts that it was.
+std::string quote_party_id(std::string_view id);
+
 }  // namespace vinledger

@@ -10,8 +10,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <map>
-#include <mutex>
 
 #include "migrations.h"
 
@@ -76,41 +74,6 @@ Status check_database_file(const std::filesystem::path& path) {
   if (!S_ISREG(info.st_mode)) return invalid_input(path.string() + " is not a vinledger ledger (not a regular file)");
   if (info.st_size == 0) return invalid_input(path.string() + " is not a vinledger ledger (an empty file)");
   return {};
-}
-
-// Files this process has open through a Store. check_database_file opens
-// and closes the file itself, and a close() drops every POSIX lock the
-// process holds on that file, SQLite's included: done while another
-// connection of this process (a server's pool, its committer) holds the
-// file, it breaks their locking (SQLite then reports disk I/O errors). So
-// the raw check runs only when no Store of this process has the file open,
-// under a lock that also covers registering the new one.
-struct OpenFiles {
-  std::mutex mutex;
-  std::map<std::pair<dev_t, ino_t>, int> count;
-};
-OpenFiles& open_files() {
-  static OpenFiles files;
-  return files;
-}
-
-// Checks the file (unless this process already has it open) and marks it
-// open until the returned handle is released.
-Result<std::shared_ptr<void>> mark_open(const std::filesystem::path& path, bool check) {
-  OpenFiles& files = open_files();
-  std::lock_guard lock(files.mutex);
-  struct stat info {};
-  const bool known = ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
-  const auto key = std::make_pair(info.st_dev, info.st_ino);
-  if (check && !(known && files.count[key] > 0))
-    if (auto file = check_database_file(path); !file) return std::unexpected(file.error());
-  if (!known) return std::shared_ptr<void>();
-  ++files.count[key];
-  return std::shared_ptr<void>(nullptr, [key](void*) {
-    OpenFiles& files = open_files();
-    std::lock_guard lock(files.mutex);
-    if (--files.count[key] <= 0) files.count.erase(key);
-  });
 }
 
 // `file:PATH?immutable=1`, PATH escaped as SQLite's URI syntax needs.
@@ -224,10 +187,11 @@ Store::~Store() = default;
 
 Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, OpenMode mode,
                                            const MigrationHook& hook) {
-  if (mode == OpenMode::kCreateNew)
+  if (mode == OpenMode::kCreateNew) {
     if (auto created = create_private_file(path); !created) return std::unexpected(created.error());
-  auto mark = mark_open(path, mode != OpenMode::kCreateNew);
-  if (!mark) return std::unexpected(mark.error());
+  } else if (auto file = check_database_file(path); !file) {
+    return std::unexpected(file.error());
+  }
   // A read-only open in a directory this user cannot write is a copy handed
   // to a reader: SQLite would need to create -shm beside a WAL ledger, so it
   // is opened immutable (no locks, no -wal, no -shm). That is safe only if
@@ -250,7 +214,6 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Op
   return guarded("opening the ledger", [&]() -> Result<std::unique_ptr<Store>> {
     auto db = std::make_unique<SQLite::Database>(target, flags | SQLite::OPEN_NOFOLLOW, kBusyTimeoutMs);
     std::unique_ptr<Store> store(new Store(std::move(db)));
-    store->open_mark_ = std::move(*mark);
     // WAL is a property of the file, set once: readers never wait for a
     // writer and a writer never waits for readers.
     if (mode == OpenMode::kCreateNew) {

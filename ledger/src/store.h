@@ -229,9 +229,6 @@ class Store : public TileStore, public IndexTileStore {
   // The statement for `sql` (a string literal), prepared once per connection.
   PreparedQuery prepared(const char* sql);
 
-  // This process has the file open through a Store (store.cpp, "Files this
-  // process has open"); declared first, so released after the connection.
-  std::shared_ptr<void> open_mark_;
   std::unique_ptr<SQLite::Database> db_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> prepared_;
 };

@@ -21,6 +21,9 @@ echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -
 if [[ ! -f log.db ]]; then
   rm -f log.db* all.jsonl
   "$generate" log.db all.jsonl "$statements"
+  # The generator leaves the key as log.db.operator.key; commands look beside
+  # the database as log.operator.key.
+  [[ -f log.operator.key ]] || mv log.db.operator.key log.operator.key
   head_lines=$((statements * 99 / 100))
   head -n "$head_lines" all.jsonl >first.jsonl
   tail -n +"$((head_lines + 1))" all.jsonl >last.jsonl

@@ -247,10 +247,7 @@ void Api::Impl::mount() {
   // The log as C2SP tlog-tiles (tlog_routes.h).
   server.route("GET", "/checkpoint", read([this](const Request& request, LedgerPool::Lease& lease) {
                  if (auto bad = unknown_parameter(request, {})) return *bad;
-                 // With a committer, checkpoints are its to record (one per
-                 // group); a read-only server with the key issues its own.
-                 const SigningKey* key = !committer && options.operator_key ? &*options.operator_key : nullptr;
-                 return tlog_checkpoint(*lease, key, options.witness_quorum);
+                 return tlog_checkpoint(*lease, options.witness_quorum);
                }));
   server.route("GET", "/tile/{path...}", read([](const Request& request, LedgerPool::Lease& lease) {
                  if (auto bad = unknown_parameter(request, {})) return *bad;

@@ -13,7 +13,7 @@ http::Response from_error(const Error& error) {
 
 }  // namespace
 
-http::Response tlog_checkpoint(Ledger& ledger, const SigningKey* operator_key, std::size_t quorum) {
+http::Response tlog_checkpoint(Ledger& ledger, std::size_t quorum) {
   std::optional<IssuedCheckpoint> issued;
   if (quorum > 0) {
     auto cosigned = ledger.latest_cosigned_checkpoint(quorum);
@@ -23,16 +23,10 @@ http::Response tlog_checkpoint(Ledger& ledger, const SigningKey* operator_key, s
                                                         " witnesses yet");
     issued = std::move(**cosigned);
   } else {
-    if (operator_key) {
-      auto fresh = ledger.checkpoint(*operator_key);
-      if (!fresh) return from_error(fresh.error());
-      issued = std::move(*fresh);
-    } else {
-      auto latest = ledger.latest_checkpoint();
-      if (!latest) return from_error(latest.error());
-      if (!*latest) return http::error_response(404, "not_found", "the ledger has issued no checkpoint yet");
-      issued = std::move(**latest);
-    }
+    auto latest = ledger.latest_checkpoint();
+    if (!latest) return from_error(latest.error());
+    if (!*latest) return http::error_response(404, "not_found", "the ledger has issued no checkpoint yet");
+    issued = std::move(**latest);
     auto note = ledger.cosigned_note(*issued);
     if (!note) return from_error(note.error());
     issued->note = std::move(*note);

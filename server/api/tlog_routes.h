@@ -7,16 +7,15 @@
 #include <cstddef>
 
 #include "http/http_server.h"
-#include "vinledger/keys.h"
 #include "vinledger/ledger.h"
 
 namespace vinledger::api {
 
-// GET /checkpoint: the latest checkpoint with every cosignature the log
-// holds. Given the operator's key (a server without a committer), a
-// checkpoint of the whole log is issued first if the latest does not cover
-// it; with `quorum` > 0, the latest checkpoint that many witnesses cosigned.
-http::Response tlog_checkpoint(Ledger& ledger, const SigningKey* operator_key, std::size_t quorum);
+// GET /checkpoint: the latest checkpoint recorded (a server that takes
+// statements records one when it starts and one per group commit), with
+// every cosignature the log holds; with `quorum` > 0, the latest checkpoint
+// that many witnesses cosigned. Never issues one: that is the committer's.
+http::Response tlog_checkpoint(Ledger& ledger, std::size_t quorum);
 
 // GET /tile/<L>/<N>[.p/<W>] and /tile/entries/<N>[.p/<W>] (`path` is what
 // follows "/tile/"): the resource in the tree of the latest checkpoint, 404

@@ -46,6 +46,7 @@ Result<std::optional<http::HttpClient>> server_for(const ServerArgs& args, const
     options.ca_file = *args.ca;
   }
   options.bearer_token = environment("VINLEDGER_TOKEN");
+  if (args.max_response_bytes) options.max_response_bytes = *args.max_response_bytes;
   return std::optional<http::HttpClient>(http::HttpClient(std::move(*parsed), std::move(options)));
 }
 

@@ -19,6 +19,7 @@ namespace vinledger::cli {
 struct ServerArgs {
   std::optional<std::string> server;  // --server
   std::optional<std::string> ca;      // --ca
+  std::optional<std::size_t> max_response_bytes;  // the client's default if unset
 };
 
 // The client for the server the command should use, or nullopt when it

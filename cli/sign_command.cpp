@@ -51,7 +51,7 @@ int run_sign(Context& context) {
   std::optional<http::HttpClient> client;
   if (link) {
     ServerArgs server{args.count("server") ? std::optional(args["server"].as<std::string>()) : std::nullopt,
-                      args.count("ca") ? std::optional(args["ca"].as<std::string>()) : std::nullopt};
+                      args.count("ca") ? std::optional(args["ca"].as<std::string>()) : std::nullopt, std::nullopt};
     auto chosen = server_for(server, context);
     if (!chosen) return fail(chosen.error());
     if (*chosen) client = std::move(**chosen);

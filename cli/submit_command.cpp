@@ -45,7 +45,7 @@ int run_submit(Context& context) {
   if (batch_size == 0 || batch_size > 100000) return fail_usage(context, "--batch must be 1 to 100000");
 
   ServerArgs server_args{args.count("server") ? std::optional(args["server"].as<std::string>()) : std::nullopt,
-                         args.count("ca") ? std::optional(args["ca"].as<std::string>()) : std::nullopt};
+                         args.count("ca") ? std::optional(args["ca"].as<std::string>()) : std::nullopt, std::nullopt};
   // submit always talks to a server, whatever --db says.
   Context remote = context;
   remote.db_given = false;

@@ -25,7 +25,10 @@ std::unique_ptr<TileSource> tile_source_from(const cxxopts::ParseResult& args, c
     return std::make_unique<DirectoryTileSource>(args["tiles-dir"].as<std::string>());
   }
   ServerArgs server{args["server"].as<std::string>(),
-                    args.count("ca") ? std::optional<std::string>(args["ca"].as<std::string>()) : std::nullopt};
+                    args.count("ca") ? std::optional<std::string>(args["ca"].as<std::string>()) : std::nullopt,
+                    // No resource is larger (a gzip answer barely more): a
+                    // server cannot make the client hold more.
+                    kMaxTileResourceBytes + 64 * 1024};
   auto client = server_for(server, context);
   if (!client) {
     fail_usage(context, client.error().message);

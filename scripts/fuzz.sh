@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (tests/fuzz/) with clang into build-fuzz/ and
+# Builds the libFuzzer targets (tests/fuzz/) with clang into build-sanitize/ and
 # runs each for a bounded time on a copy of its seed corpus, so fixtures/ is
 # never written. Fails if any target crashes, leaks, times out or breaks one
-# of its properties; the input that did it is left in build-fuzz/artifacts/.
+# of its properties; the input that did it is left in build-sanitize/artifacts/.
 #
 #   scripts/fuzz.sh            20 s per target (the CI bound)
 #   scripts/fuzz.sh SECONDS    SECONDS per target
 #   scripts/fuzz.sh long       4 hours per target, keeping the grown corpus
-#                              in build-fuzz/corpus/ from one run to the next
+#                              in build-sanitize/corpus/ from one run to the next
 #
 # VINLEDGER_FUZZ_JOBS targets run at once (default: the number of cores).
 # VINLEDGER_FUZZ_TARGETS="vin jsonl" runs only those.
@@ -22,18 +22,10 @@ case ${1:-20} in
 esac
 jobs=${VINLEDGER_FUZZ_JOBS:-$(nproc)}
 
-build=build-fuzz
-# As scripts/build.sh: precompiled headers where there is no compiler cache.
-pch=(-DVINLEDGER_PCH=ON)
-if [[ ${VINLEDGER_NO_CCACHE:-0} != 1 ]] && command -v ccache >/dev/null; then
-  pch=(-DVINLEDGER_PCH=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
-# Line tables only: crash reports keep file and line, at a fraction of the
-# compile time of full debug info.
-cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="${CXX_FUZZ:-clang++-16}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
-  -DVINLEDGER_FUZZ=ON -DVINLEDGER_TESTS=OFF -DVINLEDGER_BENCH=OFF "${pch[@]}" >/dev/null
-cmake --build "$build" -j "$(nproc)" --target vinledger_fuzz_all
+# The fuzz targets live in the sanitizer build (scripts/build.sh sanitize):
+# clang, AddressSanitizer + UndefinedBehaviorSanitizer, coverage feedback.
+build=build-sanitize
+scripts/build.sh sanitize vinledger_fuzz_all
 
 targets=()
 if [[ -n ${VINLEDGER_FUZZ_TARGETS:-} ]]; then

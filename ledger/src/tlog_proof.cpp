@@ -14,7 +14,6 @@ namespace {
 
 constexpr std::string_view kExtraPrefix = "extra ";
 constexpr std::string_view kIndexPrefix = "index ";
-constexpr std::size_t kMaxDecimalDigits = 20;  // 2^64 - 1 has 20 digits
 constexpr std::size_t kMaxExtraBase64Chars = (kMaxTlogProofExtraBytes + 2) / 3 * 4;
 // Everything before the checkpoint is bounded line by line; this only stops
 // a parser from starting on input that cannot be a proof.

@@ -173,7 +173,7 @@ TEST_CASE("one valid statement of each type signs and parses", "[statement]") {
     const json object = unsigned_statement(spec.type);
     const Statement statement = sign_ok(object);
     CHECK(to_string(statement.type) == spec.type);
-    CHECK(statement.actor == object["actor"]);
+    CHECK(statement.actor == object["actor"].get<std::string>());
     CHECK(statement.time == *parse_timestamp("2023-05-01T09:30:00Z"));
     CHECK(statement.vin == (std::string(spec.type) == "party" ? "" : "1FADP3M29PG000001"));
     CHECK(statement.object.contains("sig"));

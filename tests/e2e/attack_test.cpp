@@ -210,7 +210,7 @@ TEST_CASE("attack: the last entries deleted and the tree rebuilt", "[attack]") {
   CHECK(witness.digest() == before);
 }
 
-TEST_CASE("attack: two ledgers grown from one prefix with the same operator key", "[attack]") {
+TEST_CASE("attack: two ledgers grown from one prefix with the same operator key", "[attack][once]") {
   TempDir dir_a, dir_b;
   CliLedger a(dir_a);
   a.load_scenario("real-case");

@@ -85,7 +85,7 @@ TEST_CASE("checkpoint refuses a key that is not the operator's, writing nothing"
   CHECK(ledger.content_digest() == before);
 }
 
-TEST_CASE("audit --checkpoint: clean, truncated, or another log's", "[checkpoint][audit]") {
+TEST_CASE("audit --checkpoint: clean, truncated, or another log's", "[checkpoint][audit][once]") {
   TempDir dir;
   CliLedger ledger(dir);
   ledger.load_scenario("real-case");
@@ -119,7 +119,7 @@ TEST_CASE("audit --checkpoint: clean, truncated, or another log's", "[checkpoint
   }
 }
 
-TEST_CASE("audit holds the log to the checkpoints it issued", "[checkpoint][audit]") {
+TEST_CASE("audit holds the log to the checkpoints it issued", "[checkpoint][audit][once]") {
   TempDir dir;
   CliLedger ledger(dir);
   ledger.load_scenario("real-case");

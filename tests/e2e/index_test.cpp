@@ -96,7 +96,7 @@ TEST_CASE("index: a bundle says it is complete, and an unknown VIN gets an absen
   CHECK(contains(checked.out, "no entry for VIN " + std::string(kUnknownVin) + " in this ledger at size " + size));
 }
 
-TEST_CASE("index attack: entries left out of a bundle", "[index][attack]") {
+TEST_CASE("index attack: entries left out of a bundle", "[index][attack][once]") {
   Continued c;
   const json& entries = c.bundle["entries"];
   const std::int64_t last_seq = entries[4]["entry"]["seq"], before_last_seq = entries[3]["entry"]["seq"];
@@ -139,7 +139,7 @@ TEST_CASE("index attack: entries left out of a bundle", "[index][attack]") {
   }
 }
 
-TEST_CASE("index attack: relabelled bundles", "[index][attack]") {
+TEST_CASE("index attack: relabelled bundles", "[index][attack][once]") {
   Continued c;
   SECTION("VIN A's bundle relabelled as VIN B") {
     json relabelled = c.bundle;

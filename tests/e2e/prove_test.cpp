@@ -38,7 +38,7 @@ std::size_t files_in(const std::filesystem::path& dir) {
 
 }  // namespace
 
-TEST_CASE("verify-bundle finds what verify finds, with no database", "[prove][bundle]") {
+TEST_CASE("verify-bundle finds what verify finds, with no database", "[prove][bundle][once]") {
   const auto scenario = GENERATE(as<std::string>{}, "real-case", "real-case-continued");
   const auto as_of = GENERATE(as<std::string>{}, "2024-01-01", "2023-07-01");
   TempDir dir;
@@ -75,7 +75,7 @@ TEST_CASE("verify-bundle finds what verify finds, with no database", "[prove][bu
   CHECK(text.out.substr(second + 1) == verify_text.out);
 }
 
-TEST_CASE("prove: output, checkpoints and refusals", "[prove]") {
+TEST_CASE("prove: output, checkpoints and refusals", "[prove][once]") {
   TempDir dir;
   CliLedger ledger(dir);
   ledger.load_scenario("real-case-continued");

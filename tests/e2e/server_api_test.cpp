@@ -64,7 +64,7 @@ struct Served {
 
 }  // namespace
 
-TEST_CASE("the read API answers with the CLI's --json, byte for byte", "[e2e][server]") {
+TEST_CASE("the read API answers with the CLI's --json, byte for byte", "[e2e][server][once]") {
   Served served;
   auto client = served.server->client();
   const CliLedger& ledger = served.ledger;

@@ -273,7 +273,7 @@ TEST_CASE("tamper probes: audit catches every generated tamper with the right co
 // log: a checkpoint issued before the cut shows it. The ledger's own
 // checkpoints do, unless they are cut too; then one kept outside does, and
 // so does the VIN index, which still covers the cut entries.
-TEST_CASE("tamper probes: a consistent truncation (entries and tree both cut) is caught by checkpoints", "[e2e][tamper]") {
+TEST_CASE("tamper probes: a consistent truncation (entries and tree both cut) is caught by checkpoints", "[e2e][tamper][once]") {
   RealisticLedger base;
   TempDir dir;
   const auto db_path = dir / "ledger.db";

@@ -302,7 +302,7 @@ TEST_CASE("every scenario yields exactly the findings of its expect.json; recall
   if (outcomes.size() == names.size()) report_corpus(outcomes);
 }
 
-TEST_CASE("a sample of the scenarios, through verify, screen and --fail-on", "[e2e][verify][scenarios]") {
+TEST_CASE("a sample of the scenarios, through verify, screen and --fail-on", "[e2e][verify][scenarios][once]") {
   for (const char* name : {"real-case", "real-case-continued", "clean-export", "sanctioned-party", "no-arrival",
                            "ev-jp-kz-eaeu-registration", "ev-denied-hangul", "ev-import-without-leg",
                            "ev-quick-reexport-ae-kg", "ev-backdated-before-engine-ban", "ok-hub-colombo",
@@ -327,7 +327,7 @@ TEST_CASE("the legitimate scenarios expect nothing above low, the clean- ones no
   CHECK(legitimate >= 20);
 }
 
-TEST_CASE("screen puts the worst vehicles first and says what to do with each", "[e2e][screen]") {
+TEST_CASE("screen puts the worst vehicles first and says what to do with each", "[e2e][screen][once]") {
   TempDir dir;
   CliLedger ledger(dir);
   for (const char* name : {"clean-export", "real-case", "sanctioned-party"}) ledger.load_scenario(name);

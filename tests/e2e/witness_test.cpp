@@ -86,7 +86,7 @@ TEST_CASE("consistency prints a proof that verifies between the two checkpoints"
   }
 }
 
-TEST_CASE("witness init and cosign through the binary: exit codes and state", "[witness]") {
+TEST_CASE("witness init and cosign through the binary: exit codes and state", "[witness][once]") {
   TempDir dir;
   CliLedger ledger(dir);
   ledger.load_scenario("real-case");

@@ -195,7 +195,7 @@ TEST_CASE_METHOD(Dealers, "record refuses amounts that cannot be read one way on
 }
 
 // Mistake 3: one letter short of a registered party.
-TEST_CASE_METHOD(Dealers, "mistake 3: --to kansai-motor is refused with a suggestion; a mistake made is corrected",
+TEST_CASE_METHOD(Dealers, "mistake 3: --to kansai-motor is refused with a suggestion, a mistake made is corrected",
                  "[e2e][dealer][parties][corrections]") {
   manufacture(kVin);
   expect_refused({"record", "transfer", "--vin", kVin, "--key", ledger.key_of("toyota").string(), "--from", "toyota",
@@ -309,7 +309,7 @@ TEST_CASE_METHOD(Dealers, "verify of a VIN with no entry answers NO_RECORD", "[e
   CHECK(text.out.find("MEDIUM NO_RECORD VIN " + kVin) != std::string::npos);
 }
 
-TEST_CASE_METHOD(Dealers, "times are shown where people are (--tz); an unknown zone is refused", "[e2e][dealer][time]") {
+TEST_CASE_METHOD(Dealers, "times are shown where people are (--tz), an unknown zone is refused", "[e2e][dealer][time]") {
   manufacture(kVin);
   auto tokyo = ledger.run({"--tz", "Asia/Tokyo", "history", kVin});
   INFO(tokyo.err);

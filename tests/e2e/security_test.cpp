@@ -55,7 +55,7 @@ mode_t mode_of(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "a revoked party's new statements are refused; its earlier ones stand", "[e2e][security]") {
+TEST_CASE_METHOD(Fixture, "a revoked party's new statements are refused, its earlier ones stand", "[e2e][security]") {
   ledger.append_signed(manufacture("JTJHY7AX0N4000321", "LX 600"));
   const std::string after_revocation = ledger.sign(manufacture("JTJHY7AX2N4000322", "LX 600"), false);
   auto revoked = ledger.run({"party", "revoke", "toyota"});

@@ -138,7 +138,7 @@ TEST_CASE("the read API answers with the CLI's --json, byte for byte", "[e2e][se
   }
 }
 
-TEST_CASE("a statement posted gets a receipt that verifies offline; the same bytes again write nothing",
+TEST_CASE("a statement posted gets a receipt that verifies offline, the same bytes again write nothing",
           "[e2e][server]") {
   Served served;
   auto client = served.server->client();

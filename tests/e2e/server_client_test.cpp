@@ -76,7 +76,7 @@ TEST_CASE("a dealer records from its own office with only its key and the server
   }
 }
 
-TEST_CASE("sign --link --server, then submit; submit again answers the same receipts", "[e2e][server][client]") {
+TEST_CASE("sign --link --server, then submit, submit again answers the same receipts", "[e2e][server][client]") {
   Operator op;
   TempDir office;
   const std::string key = op.ledger.key_of("kansai-motors").string();

@@ -104,7 +104,7 @@ TEST_CASE("malformed HTTP is answered 4xx and closed, and the server goes on", "
   CHECK(served.ledger.content_digest() == digest);
 }
 
-TEST_CASE("keep-alive: many requests over one connection; an idle one is closed", "[e2e][server][http]") {
+TEST_CASE("keep-alive: many requests over one connection, an idle one is closed", "[e2e][server][http]") {
   Served served({"--idle-timeout", "1"});
   RawConnection connection(served.server->port());
   for (int i = 0; i < 5; ++i) {

@@ -291,7 +291,7 @@ Outcome judge_scenario(const std::string& name) {
 // The whole corpus: a hundred scenarios through the binary is heavy for the
 // sanitizer build, so it runs in the normal build only; the case below keeps
 // a sample of every family in both.
-TEST_CASE("every scenario yields exactly the findings of its expect.json; recall and false positives",
+TEST_CASE("every scenario yields exactly the findings of its expect.json, recall and false positives",
           "[e2e][verify][scenarios][slow]") {
   const auto names = scenario_names();
   REQUIRE(names.size() >= 60);

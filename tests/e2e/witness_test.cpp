@@ -425,7 +425,7 @@ std::string metric_line(const std::string& metrics, const std::string& name, con
 
 }  // namespace
 
-TEST_CASE("serve --witness: two witness processes cosign each checkpoint; one down, the log goes on and says so",
+TEST_CASE("serve --witness: two witness processes cosign each checkpoint, one down, the log goes on and says so",
           "[e2e][witness][server]") {
   TempDir dir, customs_run, auditor_run, auditor_rerun, log_run;
   CliLedger ledger(dir);

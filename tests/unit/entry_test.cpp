@@ -255,7 +255,7 @@ TEST_CASE("parse_entry_leaf refuses what is not a JSON object", "[entry]") {
   CHECK_FALSE(parse_entry_leaf(duplicated).has_value());
 }
 
-TEST_CASE("seq 0 and 2^53-1 both parse; 2^53 does not", "[entry]") {
+TEST_CASE("seq 0 and 2^53-1 both parse, 2^53 does not", "[entry]") {
   json entry = good_entry();
   entry["seq"] = 0;
   const Result<ParsedEntry> zero = parse_entry_leaf(canonical_of(entry));

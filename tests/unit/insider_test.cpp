@@ -173,7 +173,7 @@ TEST_CASE_METHOD(InsiderFixture, "audit reports a replayed statement without the
   CHECK(all_findings().size() == 1);  // the copy is otherwise consistently chained
 }
 
-TEST_CASE_METHOD(InsiderFixture, "a statement bound to another log is refused; record binds what it records",
+TEST_CASE_METHOD(InsiderFixture, "a statement bound to another log is refused, record binds what it records",
                  "[insider][log]") {
   record(registration("maker", maker_key.verifier("maker").text()), operator_key);
   json elsewhere = manufacture(1);

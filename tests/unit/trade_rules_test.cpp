@@ -182,7 +182,7 @@ TEST_CASE("places: unknown UN/LOCODE, a sea leg to no port, an import whose port
   CHECK(severity_of(findings, "PORT_COUNTRY_MISMATCH") == "high");
 }
 
-TEST_CASE("values are converted at the dated rate; a nominal value is undervalued", "[verify][trade][values]") {
+TEST_CASE("values are converted at the dated rate, a nominal value is undervalued", "[verify][trade][values]") {
   const auto& reference = shipped_reference();
   auto at = *parse_date_or_timestamp("2023-06-01");
   auto euros = reference.convert(Money{10000000, "USD"}, "EUR", at);  // USD 100,000.00

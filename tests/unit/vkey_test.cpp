@@ -132,7 +132,7 @@ TEST_CASE("the small-order y coordinates are what the curve says they are", "[vk
   }
 }
 
-TEST_CASE("OpenSSL 3.0 alone accepts a forgery under a small-order key; vinledger refuses the key",
+TEST_CASE("OpenSSL 3.0 alone accepts a forgery under a small-order key, vinledger refuses the key",
           "[vkey][ed25519][weak]") {
   // (R = identity, S = 0) satisfies S*B = R + k*A for every message when A
   // is of small order and k*A happens to be the identity (k a multiple of

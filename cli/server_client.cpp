@@ -92,7 +92,6 @@ Result<ServerRegistry> server_registry(http::HttpClient& client) {
 
 Result<nlohmann::json> prepare_for_server(nlohmann::json statement, const ServerRegistry& registry,
                                           const SigningKey& key, bool unregistered, std::int64_t now) {
-  if (!statement.is_object()) return invalid_input("a statement must be a JSON object");
   std::optional<std::string> own;
   std::vector<std::string> ids;
   for (const auto& party : registry.parties) {
@@ -106,24 +105,11 @@ Result<nlohmann::json> prepare_for_server(nlohmann::json statement, const Server
   if (!own)
     return invalid_input("the key is not the key in force of any party registered on the server (its public key: " +
                          key.verifier("key").text().substr(4) + ")");
-  if (auto actor = statement.find("actor"); actor == statement.end()) {
-    statement["actor"] = *own;
-  } else if (!actor->is_string() || actor->get_ref<const std::string&>() != *own) {
-    return invalid_input("actor " + actor->dump() + " is not the key's party '" + *own +
-                         "': a statement is signed by the party it names as actor");
-  }
-  if (auto time = statement.find("time"); time == statement.end()) {
-    statement["time"] = format_timestamp(now);
-  } else if (time->is_string()) {
-    auto utc = utc_timestamp_text(time->get_ref<const std::string&>());
-    if (!utc) return invalid_input("field \"time\" " + utc.error().message);
-    *time = std::move(*utc);
-  }
-  if (!unregistered)
-    if (auto ok = check_party_references_in(statement, ids); !ok) return std::unexpected(ok.error());
+  auto prepared = prepare_statement_for(std::move(statement), *own, ids, unregistered, now);
+  if (!prepared) return prepared;
   // Bound to the server's log: the same bytes cannot be replayed elsewhere.
-  if (!statement.contains("log")) statement["log"] = registry.origin;
-  return statement;
+  if (!prepared->contains("log")) (*prepared)["log"] = registry.origin;
+  return prepared;
 }
 
 Result<Posted> post_statements(http::HttpClient& client, std::string_view body, bool single,

@@ -39,11 +39,10 @@ struct ServerRegistry {
 };
 [[nodiscard]] Result<ServerRegistry> server_registry(http::HttpClient& client);
 
-// An unsigned statement completed as the server's ledger takes it, as
-// Ledger::prepare_unsigned does for a local one: `actor` filled in with the
-// key's party (refused when it names another), `time` in UTC (now when
-// absent), unless `unregistered` each from/to/consignee id registered there,
-// and `log` = the server's origin.
+// An unsigned statement completed as the server's ledger takes it: the
+// key's party and the registered ids read from the server's party list,
+// then the library's prepare_statement_for (what Ledger::prepare_unsigned
+// does for a local ledger), and `log` = the server's origin.
 [[nodiscard]] Result<nlohmann::json> prepare_for_server(nlohmann::json statement, const ServerRegistry& registry,
                                                         const SigningKey& key, bool unregistered, std::int64_t now);
 

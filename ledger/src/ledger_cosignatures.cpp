@@ -97,4 +97,14 @@ Result<std::optional<IssuedCheckpoint>> Ledger::latest_cosigned_checkpoint(std::
   return std::optional<IssuedCheckpoint>{std::move(*issued)};
 }
 
+Result<std::optional<IssuedCheckpoint>> Ledger::published_checkpoint(std::size_t quorum) {
+  if (quorum > 0) return latest_cosigned_checkpoint(quorum);
+  auto latest = latest_checkpoint();
+  if (!latest || !*latest) return latest;
+  auto note = cosigned_note(**latest);
+  if (!note) return std::unexpected(note.error());
+  (*latest)->note = std::move(*note);
+  return latest;
+}
+
 }  // namespace vinledger

@@ -10,6 +10,7 @@
 #include "vinledger/key_endorsement.h"
 #include "vinledger/money.h"
 #include "vinledger/timestamp.h"
+#include "vinledger/untrusted_text.h"
 
 namespace vinledger {
 namespace {
@@ -23,7 +24,7 @@ Result<std::string> party_of_key_in(const PartyRegistry& registry, const Signing
   for (const auto& [id, party] : *registry.snapshot())
     if (party.record.vkey.public_key() == key.public_key()) {
       if (party.record.revoked)
-        return invalid_input("the key is the key of party '" + id + "', which was revoked at seq " +
+        return invalid_input("the key is the key of party " + quote_party_id(id) + ", which was revoked at seq " +
                              std::to_string(party.seq));
       return id;
     }
@@ -41,33 +42,14 @@ Status check_references(const PartyRegistry& registry, const json& statement) {
   return check_party_references_in(statement, registered_ids(registry));
 }
 
-// The statement as `key`'s party would sign it: actor filled in or checked,
-// time in UTC (now when absent), the parties it names registered.
+// The statement as `key`'s party would sign it, against the registry as
+// loaded.
 Result<json> prepare_for(const PartyRegistry& registry, json statement, const SigningKey& key, bool unregistered,
                          std::int64_t now) {
   if (!statement.is_object()) return invalid_input("a statement must be a JSON object");
   auto party = party_of_key_in(registry, key);
   if (!party) return std::unexpected(party.error());
-  if (auto actor = statement.find("actor"); actor == statement.end()) {
-    statement["actor"] = *party;
-  } else if (!actor->is_string() || actor->get_ref<const std::string&>() != *party) {
-    return invalid_input("actor " + actor->dump() + " is not the key's party '" + *party +
-                         "': a statement is signed by the party it names as actor");
-  }
-  if (auto time = statement.find("time"); time == statement.end()) {
-    statement["time"] = format_timestamp(now);
-  } else if (time->is_string()) {
-    auto utc = utc_timestamp_text(time->get_ref<const std::string&>());
-    if (!utc) return invalid_input("field \"time\" " + utc.error().message);
-    *time = std::move(*utc);
-  }
-  if (auto value = statement.find("value"); value != statement.end() && value->is_object())
-    if (auto currency = value->find("currency"); currency != value->end() && currency->is_string() &&
-                                                 !currency_minor_unit(currency->get_ref<const std::string&>()))
-      return invalid_input("field \"value\" currency " + currency->dump() + " is not an ISO 4217 currency code");
-  if (!unregistered)
-    if (auto ok = check_references(registry, statement); !ok) return std::unexpected(ok.error());
-  return statement;
+  return prepare_statement_for(std::move(statement), *party, registered_ids(registry), unregistered, now);
 }
 
 }  // namespace
@@ -81,7 +63,7 @@ Status check_party_references_in(const nlohmann::json& statement, const std::vec
     if (it == statement.end() || !it->is_string()) continue;  // an inline consignee names no party id
     const auto& id = it->get_ref<const std::string&>();
     if (std::find(registered.begin(), registered.end(), id) != registered.end()) continue;
-    std::string message = "field \"" + std::string(field) + "\" '" + id + "' is not a registered party id";
+    std::string message = "field \"" + std::string(field) + "\" " + quote_party_id(id) + " is not a registered party id";
     const auto nearest = nearest_party_ids(id, registered);
     if (!nearest.empty()) {
       std::string list;
@@ -92,6 +74,32 @@ Status check_party_references_in(const nlohmann::json& statement, const std::vec
     return invalid_input(message + "; if it is meant, record it with --unregistered");
   }
   return {};
+}
+
+Result<json> prepare_statement_for(json statement, std::string_view party,
+                                   const std::vector<std::string>& registered_ids, bool unregistered,
+                                   std::int64_t now) {
+  if (!statement.is_object()) return invalid_input("a statement must be a JSON object");
+  if (auto actor = statement.find("actor"); actor == statement.end()) {
+    statement["actor"] = std::string(party);
+  } else if (!actor->is_string() || actor->get_ref<const std::string&>() != party) {
+    return invalid_input("actor " + actor->dump() + " is not the key's party " + quote_party_id(party) +
+                         ": a statement is signed by the party it names as actor");
+  }
+  if (auto time = statement.find("time"); time == statement.end()) {
+    statement["time"] = format_timestamp(now);
+  } else if (time->is_string()) {
+    auto utc = utc_timestamp_text(time->get_ref<const std::string&>());
+    if (!utc) return invalid_input("field \"time\" " + utc.error().message);
+    *time = std::move(*utc);
+  }
+  if (auto value = statement.find("value"); value != statement.end() && value->is_object())
+    if (auto currency = value->find("currency"); currency != value->end() && currency->is_string() &&
+                                                 !currency_minor_unit(currency->get_ref<const std::string&>()))
+      return invalid_input("field \"value\" currency " + currency->dump() + " is not an ISO 4217 currency code");
+  if (!unregistered)
+    if (auto ok = check_party_references_in(statement, registered_ids); !ok) return std::unexpected(ok.error());
+  return statement;
 }
 
 Result<std::string> Ledger::party_of_key(const SigningKey& key) {

@@ -14,27 +14,17 @@ http::Response from_error(const Error& error) {
 }  // namespace
 
 http::Response tlog_checkpoint(Ledger& ledger, std::size_t quorum) {
-  std::optional<IssuedCheckpoint> issued;
-  if (quorum > 0) {
-    auto cosigned = ledger.latest_cosigned_checkpoint(quorum);
-    if (!cosigned) return from_error(cosigned.error());
-    if (!*cosigned)
-      return http::error_response(404, "not_found", "no checkpoint has been cosigned by " + std::to_string(quorum) +
-                                                        " witnesses yet");
-    issued = std::move(**cosigned);
-  } else {
-    auto latest = ledger.latest_checkpoint();
-    if (!latest) return from_error(latest.error());
-    if (!*latest) return http::error_response(404, "not_found", "the ledger has issued no checkpoint yet");
-    issued = std::move(**latest);
-    auto note = ledger.cosigned_note(*issued);
-    if (!note) return from_error(note.error());
-    issued->note = std::move(*note);
-  }
+  auto published = ledger.published_checkpoint(quorum);
+  if (!published) return from_error(published.error());
+  if (!*published)
+    return http::error_response(404, "not_found",
+                                quorum > 0 ? "no checkpoint has been cosigned by " + std::to_string(quorum) +
+                                                 " witnesses yet"
+                                           : std::string("the ledger has issued no checkpoint yet"));
   http::Response response;
   response.content_type = std::string(kCheckpointContentType);
   response.headers.emplace_back("Cache-Control", std::string(kCheckpointCacheControl));
-  response.body = std::move(issued->note);
+  response.body = std::move((*published)->note);
   return response;
 }
 

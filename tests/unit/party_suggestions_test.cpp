@@ -1,5 +1,6 @@
 // "did you mean kansai-motors?": slips are caught, strangers are not matched.
 #include "party_suggestions.h"
+#include "vinledger/ledger.h"
 
 #include <catch2/catch.hpp>
 
@@ -33,3 +34,48 @@ TEST_CASE("at most the asked number of suggestions", "[parties]") {
 
 }  // namespace
 }  // namespace vinledger
+
+TEST_CASE("a statement prepared for a party known only by its id, as sign --server prepares it", "[parties]") {
+  const std::vector<std::string> registered{"toyota", "kansai-motors", "osaka-export"};
+  const std::int64_t now = 1'700'000'000;
+  nlohmann::json sale = {{"type", "transfer"}, {"vin", "JTHBK1GG0F2000001"}, {"from", "toyota"}, {"to", "kansai-motors"}, {"country", "JP"}};
+
+  auto prepared = vinledger::prepare_statement_for(sale, "toyota", registered, false, now);
+  REQUIRE(prepared);
+  CHECK((*prepared)["actor"].get<std::string>() == "toyota");
+  CHECK((*prepared)["time"].get<std::string>() == "2023-11-14T22:13:20Z");
+
+  auto offset = sale;
+  offset["time"] = "2024-03-01T09:00:00+09:00";
+  prepared = vinledger::prepare_statement_for(offset, "toyota", registered, false, now);
+  REQUIRE(prepared);
+  CHECK((*prepared)["time"].get<std::string>() == "2024-03-01T00:00:00Z");
+
+  auto other = sale;
+  other["actor"] = "kansai-motors";
+  auto refused = vinledger::prepare_statement_for(other, "toyota", registered, false, now);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message ==
+        "actor \"kansai-motors\" is not the key's party 'toyota': a statement is signed by the party it names as actor");
+
+  auto hostile = vinledger::prepare_statement_for(other, "to'yota\n", registered, false, now);
+  REQUIRE_FALSE(hostile);
+  CHECK(hostile.error().message.find('\n') == std::string::npos);
+
+  auto slip = sale;
+  slip["to"] = "kansai-motor";
+  refused = vinledger::prepare_statement_for(slip, "toyota", registered, false, now);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message ==
+        "field \"to\" 'kansai-motor' is not a registered party id (did you mean kansai-motors?); if it is meant, "
+        "record it with --unregistered");
+  CHECK(vinledger::prepare_statement_for(slip, "toyota", registered, true, now));
+
+  auto money = sale;
+  money["value"] = {{"amount", 100}, {"currency", "ABC"}};
+  refused = vinledger::prepare_statement_for(money, "toyota", registered, false, now);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message == "field \"value\" currency \"ABC\" is not an ISO 4217 currency code");
+
+  CHECK_FALSE(vinledger::prepare_statement_for(nlohmann::json::array(), "toyota", registered, false, now));
+}

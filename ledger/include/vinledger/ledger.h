@@ -312,6 +312,11 @@ class Ledger {
   // The latest checkpoint with at least `min_cosignatures` stored, its note
   // with them (what a log with a witness quorum serves); none if none has.
   Result<std::optional<IssuedCheckpoint>> latest_cosigned_checkpoint(std::size_t min_cosignatures);
+  // The checkpoint the log hands out (`GET /checkpoint`, `GET
+  // /v1/checkpoint`): the latest recorded one with every cosignature stored
+  // for it, or with `quorum` > 0 the latest one that has at least that many
+  // (latest_cosigned_checkpoint). None if there is no such checkpoint.
+  [[nodiscard]] Result<std::optional<IssuedCheckpoint>> published_checkpoint(std::size_t quorum = 0);
 
   // A C2SP tlog-tiles resource (tlog_tiles.h) as it is in the tree of
   // `tree_size` leaves: a hash tile's bytes, or an entry bundle of the
@@ -375,5 +380,15 @@ class Ledger {
 // naming the field and the nearest registered ids.
 [[nodiscard]] Status check_party_references_in(const nlohmann::json& statement,
                                                const std::vector<std::string>& registered_ids);
+
+// What Ledger::prepare_unsigned does once it knows the key's party, for a
+// caller that learnt the party and the registered ids elsewhere (`sign
+// --server` and `record --server`, from the server's party list): `actor`
+// filled in with `party` or refused when it names another, `time` in UTC
+// (`now` when absent), a value's currency in ISO 4217, and unless
+// `unregistered` each party the statement names among `registered_ids`.
+[[nodiscard]] Result<nlohmann::json> prepare_statement_for(nlohmann::json statement, std::string_view party,
+                                                           const std::vector<std::string>& registered_ids,
+                                                           bool unregistered, std::int64_t now);
 
 }  // namespace vinledger

@@ -138,6 +138,18 @@ Status open_input_file(const std::filesystem::path& path, std::ifstream& stream)
   return {};
 }
 
+Status InputArgument::open(const std::string& argument) {
+  if (argument == "-") {
+    input_ = &std::cin;
+    name_ = "<stdin>";
+    return {};
+  }
+  if (auto opened = open_input_file(argument, file_); !opened) return opened;
+  input_ = &file_;
+  name_ = argument;
+  return {};
+}
+
 Result<std::string> read_input_file(const std::filesystem::path& path, std::size_t max_bytes) {
   std::ifstream stream;
   if (auto opened = open_input_file(path, stream); !opened) return std::unexpected(opened.error());

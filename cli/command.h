@@ -81,6 +81,25 @@ void print_table(std::ostream& out, const std::vector<std::string>& headers,
 // error is a storage error, never the end of the input.
 [[nodiscard]] Status open_input_file(const std::filesystem::path& path, std::ifstream& stream);
 
+// A FILE argument that may be "-" for standard input, as the commands that
+// read lines take it (sign, submit, verify-receipt): a file is opened with
+// open_input_file's checks; name() is what errors call it ("<stdin>" or the
+// path). Not copyable: stream() may refer to the file it holds.
+class InputArgument {
+ public:
+  InputArgument() = default;
+  InputArgument(const InputArgument&) = delete;
+  InputArgument& operator=(const InputArgument&) = delete;
+  [[nodiscard]] Status open(const std::string& argument);
+  std::istream& stream() { return *input_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::ifstream file_;
+  std::istream* input_ = nullptr;
+  std::string name_;
+};
+
 // Reads a whole text file given on the command line (a checkpoint, a proof,
 // a bundle), refusing one larger than `max_bytes`; errors name the file.
 Result<std::string> read_input_file(const std::filesystem::path& path, std::size_t max_bytes);

@@ -85,13 +85,9 @@ int run_sign(Context& context) {
     };
   }
 
-  std::ifstream stream;
-  std::istream* input = &std::cin;
-  if (*file != "-") {
-    if (auto opened = open_input_file(*file, stream); !opened) return fail(opened.error());
-    input = &stream;
-  }
-  auto output = sign_statement_lines(*input, *file == "-" ? "<stdin>" : *file, *key, heads, now, prepare);
+  InputArgument input;
+  if (auto opened = input.open(*file); !opened) return fail(opened.error());
+  auto output = sign_statement_lines(input.stream(), input.name(), *key, heads, now, prepare);
   if (!output) return fail(output.error());
   std::cout << *output;
   return kExitOk;

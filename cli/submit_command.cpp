@@ -53,14 +53,9 @@ int run_submit(Context& context) {
   if (!client) return fail(client.error());
   if (!*client) return fail_usage(context, "--server URL is required (or set $VINLEDGER_SERVER)");
 
-  std::ifstream stream;
-  std::istream* input = &std::cin;
-  if (*file != "-") {
-    stream.open(*file, std::ios::binary);
-    if (!stream) return fail(Error{ErrorKind::not_found, "cannot read " + *file});
-    input = &stream;
-  }
-  const std::string source = *file == "-" ? "<stdin>" : *file;
+  InputArgument input;
+  if (auto opened = input.open(*file); !opened) return fail(opened.error());
+  const std::string& source = input.name();
   std::int64_t submitted = 0, recorded_now = 0;
   Batch batch;
   auto send = [&]() -> Status {
@@ -86,7 +81,7 @@ int run_submit(Context& context) {
     batch = Batch{};
     return {};
   };
-  auto read = for_each_json_line(*input, source, kMaxStatementBytes, [&](std::int64_t number, std::string_view text) -> Status {
+  auto read = for_each_json_line(input.stream(), source, kMaxStatementBytes, [&](std::int64_t number, std::string_view text) -> Status {
     if (batch.lines.size() == batch_size || batch.body.size() + text.size() + 1 > kMaxBatchBytes)
       if (auto ok = send(); !ok) return ok;
     batch.body.append(text).push_back('\n');

@@ -29,18 +29,13 @@ int run_verify_receipt(Context& context) {
   auto log_key = VerifierKey::parse(*key_text);
   if (!log_key) return fail_usage(context, "--log-key: " + log_key.error().message);
 
-  std::ifstream stream;
-  std::istream* input = &std::cin;
-  if (*file != "-") {
-    stream.open(*file, std::ios::binary);
-    if (!stream) return fail(Error{ErrorKind::not_found, "cannot read " + *file});
-    input = &stream;
-  }
-  const std::string source = *file == "-" ? "<stdin>" : *file;
+  InputArgument input;
+  if (auto opened = input.open(*file); !opened) return fail(opened.error());
+  const std::string& source = input.name();
   std::int64_t verified = 0;
   std::set<std::uint64_t> sizes;
   // A receipt is at most an entry (16 KiB of statement) and a proof.
-  auto checked = for_each_json_line(*input, source, 256 * 1024, [&](std::int64_t, std::string_view line) -> Status {
+  auto checked = for_each_json_line(input.stream(), source, 256 * 1024, [&](std::int64_t, std::string_view line) -> Status {
     auto receipt = verify_receipt_line(line, *log_key);
     if (!receipt) return std::unexpected(receipt.error());
     ++verified;

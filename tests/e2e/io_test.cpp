@@ -43,12 +43,18 @@ std::map<std::string, std::string> snapshot(const std::filesystem::path& dir) {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "append and sign refuse a directory and write nothing", "[e2e][io]") {
+TEST_CASE_METHOD(Fixture, "append, sign, submit and verify-receipt refuse a directory and write nothing", "[e2e][io]") {
   const std::string before = ledger.content_digest();
   std::filesystem::create_directories(dir / "batch");
-  for (const std::string command : {"append", "sign"}) {
-    std::vector<std::string> args = {command, (dir / "batch").string()};
-    if (command == "sign") args = {"sign", "--key", ledger.key_of("toyota").string(), (dir / "batch").string()};
+  const std::string batch = (dir / "batch").string();
+  const std::string log_key =
+      vkey_from(run_vinledger({"keygen", "--name", "log", "--out", (dir / "log.key").string()}));
+  for (const std::string command : {"append", "sign", "submit", "verify-receipt"}) {
+    std::vector<std::string> args = {command, batch};
+    if (command == "sign") args = {"sign", "--key", ledger.key_of("toyota").string(), batch};
+    // Nothing listens there: the file is refused before any connection.
+    if (command == "submit") args = {"submit", "--server", "http://127.0.0.1:9", batch};
+    if (command == "verify-receipt") args = {"verify-receipt", "--log-key", log_key, batch};
     auto refused = ledger.run(args);
     INFO(command << ": " << refused.err);
     CHECK(refused.exit_code == 2);

@@ -125,6 +125,7 @@ Result<std::unique_ptr<GroupCommitter>> GroupCommitter::open(const std::filesyst
   if (options.settings.read_only) return invalid_input("a read-only ledger takes no statements");
   auto store = Store::open(path, Store::OpenMode::kExisting, fill_event_index);
   if (!store) return std::unexpected(store.error());
+  if (auto tuned = (*store)->tune_for_group_commit(); !tuned) return std::unexpected(tuned.error());
   auto origin = (*store)->meta(kOriginKey);
   if (!origin) return std::unexpected(origin.error());
   if (!*origin) return storage_error(path.string() + " is not a vinledger ledger (it has no origin)");

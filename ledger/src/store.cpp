@@ -282,9 +282,10 @@ Status Store::tune_for_group_commit() {
     // groups. A checkpoint also stalls the group that triggers it (and the
     // requests queued behind it) for a few hundred milliseconds: at 16,384
     // pages (64 MiB) that hit about 1% of requests and so the p99 latency;
-    // at 65,536 pages (256 MiB of WAL, reused after each checkpoint) it is
-    // rarer than 1 in 100. The price is a larger -wal file, read back in
-    // full by the first open after a crash.
+    // at 65,536 pages (a WAL of about 256 MiB, reused after each checkpoint;
+    // a little more after a large group, as the checkpoint follows the
+    // commit that passes the mark) it is rarer than 1 in 100. The price is
+    // a larger -wal file, read back in full by the first open after a crash.
     db_->exec("PRAGMA wal_autocheckpoint = 65536");
     return {};
   });

@@ -87,6 +87,13 @@ struct GroupCommitter::Impl {
   SigningKey operator_key;
   PartyRegistry parties;
   std::int64_t known_size = 0;  // the log's size after our last group
+  // The checkpoints' key endorsement lines, which read and parse the whole
+  // party log: kept between groups for the operator's registration in
+  // force they were read under (its seq). They change only with a new
+  // operator registration, which gives that registration a new seq
+  // whether this server or another writer appended it (`parties` is read
+  // again when the log grew beside us).
+  std::optional<std::pair<std::int64_t, std::vector<std::string>>> endorsements;
 
   mutable std::mutex mutex;
   std::condition_variable wake;  // the committer: requests are ready, or we stop
@@ -125,6 +132,7 @@ Result<std::unique_ptr<GroupCommitter>> GroupCommitter::open(const std::filesyst
   if (options.settings.read_only) return invalid_input("a read-only ledger takes no statements");
   auto store = Store::open(path, Store::OpenMode::kExisting, fill_event_index);
   if (!store) return std::unexpected(store.error());
+  if (auto tuned = (*store)->tune_for_group_commit(); !tuned) return std::unexpected(tuned.error());
   auto origin = (*store)->meta(kOriginKey);
   if (!origin) return std::unexpected(origin.error());
   if (!*origin) return storage_error(path.string() + " is not a vinledger ledger (it has no origin)");
@@ -309,6 +317,7 @@ void GroupCommitter::Impl::commit_group(std::vector<std::shared_ptr<Request>>& g
     store->rollback();
     parties = PartyRegistry();  // may hold registrations of the rolled-back group
     known_size = -1;            // reload it next time
+    endorsements.reset();       // may have been read with them
     for (std::size_t i = 0; i < group.size(); ++i)
       results[i] = std::unexpected(outcomes[i].refused ? *outcomes[i].refused : Refusal{error, 0, {}});
     answer(group, results);
@@ -389,7 +398,14 @@ void GroupCommitter::Impl::commit_group(std::vector<std::shared_ptr<Request>>& g
   auto issue = [&]() -> Status {
     auto root = tree->root();
     if (!root) return std::unexpected(root.error());
-    auto recorded = record_checkpoint(*store, parties, origin, operator_key, log_size, *root, options.settings.clock());
+    const PartyVersion* in_force = parties.find(parties.operator_id());
+    if (in_force && (!endorsements || endorsements->first != in_force->seq)) {
+      auto lines = endorsement_lines(*store, origin);
+      if (!lines) return std::unexpected(lines.error());
+      endorsements.emplace(in_force->seq, std::move(*lines));
+    }
+    auto recorded = record_checkpoint(*store, parties, origin, operator_key, log_size, *root, options.settings.clock(),
+                                      in_force ? &endorsements->second : nullptr);
     if (!recorded) return std::unexpected(recorded.error());
     issued = std::move(*recorded);
     return {};

@@ -25,11 +25,11 @@ Result<PublicKeyBytes> operator_public_key(const PartyRegistry& parties) {
   return party->record.vkey.public_key();
 }
 
-// The chain of endorsements from the operator's first key to the key in
-// force, as checkpoint extension lines (key_endorsement.h). A rotation the
-// ledger recorded without an endorsement (before they existed) breaks the
-// chain: it then starts after that rotation, and holders of keys before it
-// need the newer key.
+}  // namespace
+
+// A rotation the ledger recorded without an endorsement (before they
+// existed) breaks the chain: it then starts after that rotation, and
+// holders of keys before it need the newer key.
 Result<std::vector<std::string>> endorsement_lines(Store& store, const std::string& origin) {
   auto registrations = operator_registrations(store);
   if (!registrations) return std::unexpected(registrations.error());
@@ -49,8 +49,6 @@ Result<std::vector<std::string>> endorsement_lines(Store& store, const std::stri
   return lines;
 }
 
-}  // namespace
-
 Status check_operator_key(const PartyRegistry& parties, const SigningKey& operator_key, const std::string& origin) {
   auto in_force = operator_public_key(parties);
   if (!in_force) return std::unexpected(in_force.error());
@@ -62,7 +60,7 @@ Status check_operator_key(const PartyRegistry& parties, const SigningKey& operat
 
 Result<IssuedCheckpoint> record_checkpoint(Store& store, const PartyRegistry& parties, const std::string& origin,
                                            const SigningKey& operator_key, std::uint64_t size, const Hash& root,
-                                           std::int64_t now) {
+                                           std::int64_t now, const std::vector<std::string>* endorsements) {
   if (auto ok = check_operator_key(parties, operator_key, origin); !ok) return std::unexpected(ok.error());
   // The index as of this size, caught up first if the ledger predates it;
   // its root is the first extension line, the operator's key endorsements
@@ -72,10 +70,14 @@ Result<IssuedCheckpoint> record_checkpoint(Store& store, const PartyRegistry& pa
   if (auto ok = index.start(size); !ok) return std::unexpected(ok.error());
   auto index_root = index.finish(size);
   if (!index_root) return std::unexpected(index_root.error());
-  auto endorsements = endorsement_lines(store, origin);
-  if (!endorsements) return std::unexpected(endorsements.error());
   std::vector<std::string> extensions{format_index_line(*index_root)};
-  for (auto& line : *endorsements) extensions.push_back(std::move(line));
+  if (endorsements) {
+    extensions.insert(extensions.end(), endorsements->begin(), endorsements->end());
+  } else {
+    auto lines = endorsement_lines(store, origin);
+    if (!lines) return std::unexpected(lines.error());
+    for (auto& line : *lines) extensions.push_back(std::move(line));
+  }
   Checkpoint checkpoint{origin, size, root, std::move(extensions)};
   auto note = sign_checkpoint(checkpoint, operator_key, origin);
   if (!note) return std::unexpected(note.error());

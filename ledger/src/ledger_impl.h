@@ -20,12 +20,20 @@ Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row);
 // invalid_input unless `operator_key` is the operator's key in force.
 Status check_operator_key(const PartyRegistry& parties, const SigningKey& operator_key, const std::string& origin);
 
+// The chain of endorsements from the operator's first key to the key in
+// force, as checkpoint extension lines (key_endorsement.h), read from the
+// party log.
+[[nodiscard]] Result<std::vector<std::string>> endorsement_lines(Store& store, const std::string& origin);
+
 // Signs the checkpoint of the tree of `size` leaves with `root` with
 // `operator_key` (refused unless it is the operator's key in force in
 // `parties`) and records it, inside the caller's write transaction.
-Result<IssuedCheckpoint> record_checkpoint(Store& store, const PartyRegistry& parties, const std::string& origin,
-                                           const SigningKey& operator_key, std::uint64_t size, const Hash& root,
-                                           std::int64_t now);
+// `endorsements`: the endorsement_lines() of the store as it stands, when
+// the caller keeps them; read from the store when null.
+[[nodiscard]] Result<IssuedCheckpoint> record_checkpoint(Store& store, const PartyRegistry& parties,
+                                                         const std::string& origin, const SigningKey& operator_key,
+                                                         std::uint64_t size, const Hash& root, std::int64_t now,
+                                                         const std::vector<std::string>* endorsements = nullptr);
 // Removes a ledger file (and its -wal, -shm, -journal) that a creation could
 // not finish, so that it can simply be run again.
 void remove_ledger_files(const std::filesystem::path& path);

@@ -121,6 +121,12 @@ class Store : public TileStore, public IndexTileStore {
                                              const MigrationHook& hook = {});
   ~Store() override;
 
+  // Sizes this connection for a long-lived writer that commits small
+  // transactions one after another (the server's group committer); see
+  // the comments in store.cpp for each setting. Durability is unchanged:
+  // synchronous stays FULL, every commit is fsynced.
+  [[nodiscard]] Status tune_for_group_commit();
+
   // BEGIN IMMEDIATE: takes the write lock up front, waiting for other
   // writers, so that heads read inside the transaction stay heads until commit.
   Status begin_write();

@@ -312,3 +312,38 @@ TEST_CASE_METHOD(Fixture, "a statement appended beside the committer is seen by 
   REQUIRE(answer);
   check_receipts(*answer, log_key);
 }
+
+TEST_CASE_METHOD(Fixture, "operator key rotations appended beside the committer reach its next checkpoint",
+                 "[group-commit][rotation]") {
+  // The committer keeps the checkpoints' key endorsement lines between
+  // groups; another writer rotating the operator's key away and back must
+  // not leave it signing checkpoints without the two endorsements.
+  auto committer = this->committer();
+  auto first = submit(*committer, signed_text(manufacture(1), maker_key), true).get();
+  REQUIRE(first);
+  REQUIRE(first->receipts.size() == 1);
+  CHECK(first->receipts[0].tlog_proof.find("vinledger-key-endorsement/v1") == std::string::npos);
+  const SigningKey other_key = SigningKey::generate();
+  {
+    auto ledger = this->ledger();
+    auto registration = [&](const SigningKey& key) {
+      return json{{"type", "party"}, {"actor", "operator"}, {"id", "operator"}, {"name", "Operator"},
+                  {"country", "ZZ"}, {"roles", {"regulator"}}, {"vkey", key.verifier("unit.vinledger.example").text()}};
+    };
+    auto away = ledger.record(registration(other_key), operator_key);  // endorsed by the key in force
+    INFO((away ? "" : away.error().message));
+    REQUIRE(away);
+    auto back = ledger.record(registration(operator_key), other_key);
+    INFO((back ? "" : back.error().message));
+    REQUIRE(back);
+  }
+  auto second = submit(*committer, signed_text(manufacture(2), maker_key), true).get();
+  INFO((second ? "" : second.error().error.message));
+  REQUIRE(second);
+  REQUIRE(second->receipts.size() == 1);
+  const std::string& proof = second->receipts[0].tlog_proof;
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = proof.find("\nvinledger-key-endorsement/v1 ", at)) != std::string::npos; ++at) ++lines;
+  CHECK(lines == 2);
+  check_receipts(*second, log_key);
+}

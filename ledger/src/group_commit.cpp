@@ -432,8 +432,14 @@ void GroupCommitter::Impl::commit_group(std::vector<std::shared_ptr<Request>>& g
           covering = issued->checkpoint.size;
           notes.emplace(covering, issued->note);
         } else {
+          // A retry is proved against the checkpoint its first answer
+          // gave, now with the cosignatures the log holds for it.
           covering = static_cast<std::uint64_t>((*first)->size);
-          notes.emplace(covering, (*first)->note);
+          if (!notes.contains(covering)) {
+            auto note = note_with_cosignatures(*store, (*first)->id, (*first)->note);
+            if (!note) return fail_all(note.error());
+            notes.emplace(covering, std::move(*note));
+          }
         }
       }
       size_of[i].push_back(covering);

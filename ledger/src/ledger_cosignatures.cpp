@@ -65,16 +65,16 @@ Result<std::size_t> Ledger::add_cosignatures(std::string_view cosigned, std::spa
   return added;
 }
 
-Result<std::string> Ledger::cosigned_note(const IssuedCheckpoint& checkpoint) {
-  auto rows = impl_->store->cosignatures(checkpoint.id);
+Result<std::string> note_with_cosignatures(Store& store, std::int64_t checkpoint_id, const std::string& text) {
+  auto rows = store.cosignatures(checkpoint_id);
   if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return checkpoint.note;
-  auto note = parse_signed_note(checkpoint.note);
-  if (!note) return storage_error("checkpoint #" + std::to_string(checkpoint.id) + " is damaged; run `vinledger audit`");
+  if (rows->empty()) return text;
+  auto note = parse_signed_note(text);
+  if (!note) return storage_error("checkpoint #" + std::to_string(checkpoint_id) + " is damaged; run `vinledger audit`");
   for (const StoredCosignature& row : *rows) {
     auto line = parse_signed_note("-\n\n" + row.line);
     if (!line || line->signatures.size() != 1)
-      return storage_error("a cosignature of checkpoint #" + std::to_string(checkpoint.id) +
+      return storage_error("a cosignature of checkpoint #" + std::to_string(checkpoint_id) +
                            " is damaged; run `vinledger audit`");
     const NoteSignature& signature = line->signatures.front();
     bool present = false;
@@ -83,6 +83,10 @@ Result<std::string> Ledger::cosigned_note(const IssuedCheckpoint& checkpoint) {
     if (!present) note->signatures.push_back(signature);
   }
   return format_signed_note(*note);
+}
+
+Result<std::string> Ledger::cosigned_note(const IssuedCheckpoint& checkpoint) {
+  return note_with_cosignatures(*impl_->store, checkpoint.id, checkpoint.note);
 }
 
 Result<std::optional<IssuedCheckpoint>> Ledger::latest_cosigned_checkpoint(std::size_t min_cosignatures) {

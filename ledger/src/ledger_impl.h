@@ -17,6 +17,12 @@ namespace vinledger {
 // a note that no longer parses is a storage error.
 Result<IssuedCheckpoint> issued_from(const StoredCheckpoint& row);
 
+// The note of recorded checkpoint `checkpoint_id` with every cosignature
+// stored for it (ledger_cosignatures.cpp): what Ledger::cosigned_note
+// returns, and what the group committer's retried receipts carry.
+[[nodiscard]] Result<std::string> note_with_cosignatures(Store& store, std::int64_t checkpoint_id,
+                                                         const std::string& note);
+
 // invalid_input unless `operator_key` is the operator's key in force.
 Status check_operator_key(const PartyRegistry& parties, const SigningKey& operator_key, const std::string& origin);
 

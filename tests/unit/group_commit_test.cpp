@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "process.h"
+#include "vinledger/checkpoint.h"
 #include "vinledger/group_commit.h"
 #include "vinledger/vin_index.h"
 #include "vinledger/json.h"
@@ -172,6 +173,43 @@ TEST_CASE_METHOD(Fixture, "the same signed bytes again answer the first receipts
   auto size = this->ledger().size();
   REQUIRE(size);
   CHECK(*size == 2 + 5 + 1);
+}
+
+TEST_CASE_METHOD(Fixture, "a retry's receipts carry the cosignatures the log has stored since", "[group-commit][witness]") {
+  auto committer = this->committer();
+  const std::string statement = signed_text(manufacture(7), maker_key);
+  auto first = submit(*committer, statement, true).get();
+  REQUIRE(first);
+  REQUIRE(first->receipts.size() == 1);
+
+  // A witness cosigns the checkpoint the receipt is against; the log stores it.
+  auto ledger = this->ledger();
+  auto latest = ledger.latest_checkpoint();
+  REQUIRE(latest);
+  REQUIRE(*latest);
+  CHECK(first->receipts[0].tlog_proof.find((*latest)->note) != std::string::npos);
+  auto parsed = parse_unverified_checkpoint((*latest)->note);
+  REQUIRE(parsed);
+  const SigningKey witness_key = SigningKey::generate();
+  auto cosignature = cosign_checkpoint(parsed->checkpoint, witness_key, "witness.example/w1", kNow);
+  REQUIRE(cosignature);
+  parsed->note.signatures.push_back(*cosignature);
+  auto cosigned = format_signed_note(parsed->note);
+  REQUIRE(cosigned);
+  const std::vector<CosignerKey> witnesses{CosignerKey::from_public_key("witness.example/w1", witness_key.public_key())};
+  auto added = ledger.add_cosignatures(*cosigned, witnesses);
+  REQUIRE(added);
+  REQUIRE(*added == 1);
+
+  auto again = submit(*committer, statement, true).get();
+  REQUIRE(again);
+  CHECK_FALSE(again->recorded_now);
+  REQUIRE(again->receipts.size() == 1);
+  CHECK(again->receipts[0].seq == first->receipts[0].seq);
+  INFO(again->receipts[0].tlog_proof);
+  CHECK(again->receipts[0].tlog_proof.find(*cosigned) != std::string::npos);
+  CHECK(first->receipts[0].tlog_proof.find("witness.example/w1") == std::string::npos);
+  check_receipts(*again, log_key);
 }
 
 TEST_CASE_METHOD(Fixture, "requests committed in one group are each all or nothing", "[group-commit]") {

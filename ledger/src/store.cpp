@@ -266,14 +266,22 @@ PreparedQuery Store::prepared(const char* sql) {
   return PreparedQuery(*statement);
 }
 
-Status Store::tune_for_group_commit() {
+Status Store::use_large_page_cache() {
   return guarded("configuring the connection", [&]() -> Status {
-    // The page cache: SQLite's default (2 MiB) is far smaller than what one
-    // group touches in a grown ledger (the B-tree paths of the random-keyed
-    // indexes, the VIN index tiles, the right edge of the tree), so every
-    // group read those pages again from the OS. 64 MiB keeps them; it is
-    // a bound, so the server's memory stays flat once it is full.
+    // SQLite's default page cache (2 MiB) is far smaller than what a long
+    // writer touches in a grown ledger (the B-tree paths of the
+    // random-keyed indexes, the VIN index tiles, the right edge of the
+    // tree), so it read those pages again from the OS for every group of
+    // the server and every entry of a mirror. 64 MiB keeps them; it is a
+    // bound, so memory stays flat once it is full.
     db_->exec("PRAGMA cache_size = -65536");
+    return {};
+  });
+}
+
+Status Store::tune_for_group_commit() {
+  if (auto cached = use_large_page_cache(); !cached) return cached;
+  return guarded("configuring the connection", [&]() -> Status {
     // The WAL is copied back into the database (a checkpoint: pages
     // written, then fsynced) when it reaches this many pages. At SQLite's
     // default of 1,000 (4 MiB) that happened every few groups, and each

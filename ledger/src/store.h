@@ -126,6 +126,9 @@ class Store : public TileStore, public IndexTileStore {
   // the comments in store.cpp for each setting. Durability is unchanged:
   // synchronous stays FULL, every commit is fsynced.
   [[nodiscard]] Status tune_for_group_commit();
+  // A 64 MiB page cache for this connection (tune_for_group_commit's
+  // first half): for a long write such as a mirror's.
+  [[nodiscard]] Status use_large_page_cache();
 
   // BEGIN IMMEDIATE: takes the write lock up front, waiting for other
   // writers, so that heads read inside the transaction stay heads until commit.

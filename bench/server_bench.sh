@@ -15,14 +15,10 @@ vinledger=$build/cli/vinledger
 generate=$build/bench/vinledger_bench_gen
 load=$build/bench/vinledger_bench_load
 work=$(mktemp -d "${TMPDIR:-/tmp}/vinledger-server-bench-XXXXXX")
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
+trap 'stop_server; rm -rf "$work"' EXIT
 
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 "$generate" "$work/base.db" "$work/s.jsonl" "$count"
 key=$work/base.db.operator.key
 
@@ -36,27 +32,18 @@ printf 'append from a file: %d statements in %.2f s = %.0f statements/s\n' "$cou
 # Serves a copy of the base ledger; sets server_pid and url.
 serve() {
   cp "$work/base.db" "$work/$1.db"
-  "$vinledger" --db "$work/$1.db" serve --listen 127.0.0.1:0 --operator-key "$key" \
-    >"$work/$1.url" 2>"$work/$1.log" &
-  server_pid=$!
-  for _ in $(seq 100); do [[ -s $work/$1.url ]] && break; sleep 0.1; done
-  url=$(head -1 "$work/$1.url")
-}
-stop() {
-  kill -TERM "$server_pid"
-  wait "$server_pid" || true
-  server_pid=
+  serve_ledger "$work/$1.db" "$work/$1.url" "$work/$1.log" --operator-key "$key"
 }
 rate_of() { sed -n 's/.*= \([0-9]*\) statements\/s.*/\1/p' "$1"; }
 
 serve single
 "$load" --url "$url" --file "$work/s.jsonl" --clients "$clients" --batch 1 --pid "$server_pid" | tee "$work/single.out"
-stop
+stop_server
 "$vinledger" --db "$work/single.db" audit >/dev/null && echo "audit of the served ledger: clean"
 
 serve batch
 "$load" --url "$url" --file "$work/s.jsonl" --clients 2 --batch 1000 --pid "$server_pid" | tee "$work/batch.out"
-stop
+stop_server
 
 single_rate=$(rate_of "$work/single.out")
 batch_rate=$(rate_of "$work/batch.out")

@@ -14,21 +14,12 @@ vinledger=$build/cli/vinledger
 generate=$build/bench/vinledger_bench_gen
 load=$build/bench/vinledger_bench_load
 work=$(mktemp -d "${TMPDIR:-/tmp}/vinledger-server-rss-XXXXXX")
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
+trap 'stop_server; rm -rf "$work"' EXIT
 
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 "$generate" "$work/l.db" "$work/s.jsonl" "$count"
-"$vinledger" --db "$work/l.db" serve --listen 127.0.0.1:0 --operator-key "$work/l.db.operator.key" \
-  >"$work/url" 2>/dev/null &
-server_pid=$!
-for _ in $(seq 100); do [[ -s $work/url ]] && break; sleep 0.1; done
-"$load" --url "$(head -1 "$work/url")" --file "$work/s.jsonl" --clients "$clients" --batch "$batch" --pid "$server_pid"
-kill -TERM "$server_pid"
-wait "$server_pid" || true
-server_pid=
+serve_ledger "$work/l.db" "$work/url" "$work/serve.log" --operator-key "$work/l.db.operator.key"
+"$load" --url "$url" --file "$work/s.jsonl" --clients "$clients" --batch "$batch" --pid "$server_pid"
+stop_server
 echo "entries in the served ledger: $(sqlite3 "$work/l.db" 'SELECT count(*) FROM entries')"

@@ -12,12 +12,13 @@
 # WORK_DIR keeps the ledger between runs (delete it to rebuild).
 set -euo pipefail
 build=$(realpath "$1") work=$2 statements=${3:-1000000}
+source "$(dirname "$0")/lib.sh"
 vinledger=$build/cli/vinledger
 generate=$build/bench/vinledger_bench_gen
 mkdir -p "$work"
 cd "$work"
 
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+machine_line
 if [[ ! -f log.db ]]; then
   rm -f log.db* all.jsonl
   "$generate" log.db all.jsonl "$statements"
@@ -50,11 +51,8 @@ awk -v f="$full" -v i="$incremental" -v j="$incremental2" -v n="$size" 'BEGIN {
 
 # 2. A mirror of the whole log over HTTP, from a server on this machine.
 log_key=$("$vinledger" --db log.db --json party list | jq -r '.parties[] | select(.registered_seq == 0) | .vkey')
-"$vinledger" --db log.db serve --read-only --listen 127.0.0.1:0 >url 2>serve.log &
-server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true' EXIT
-for _ in $(seq 200); do [[ -s url ]] && break; sleep 0.05; done
-url=$(head -1 url)
+trap stop_server EXIT
+serve_ledger log.db url serve.log --read-only
 rm -f mirror.db*
 mirror=$(seconds "$vinledger" --db mirror.db mirror --server "$url" --log-key "$log_key")
 mirrored=$(sqlite3 mirror.db "SELECT max(seq) + 1 FROM entries")
@@ -76,4 +74,4 @@ def path(n):  # 1234067 -> x001/x234/067
 for i in range(int(sys.argv[1])): print("/tile/0/" + path(i))' "$tiles" >tiles.txt
 for ((r = 0; r < 200000 / tiles; r++)); do cat tiles.txt; done >requests.txt
 "$build/bench/vinledger_bench_load" --url "$url" --get requests.txt --clients 32 | sed 's/statements/requests/g'
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+stop_server

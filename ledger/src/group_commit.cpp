@@ -72,6 +72,16 @@ std::size_t count_lines(std::string_view body, bool single) {
   return lines;
 }
 
+// What the committer learns about one request of a group.
+struct Outcome {
+  std::optional<Refusal> refused;
+  bool recorded_now = false;
+  std::vector<std::pair<std::int64_t, std::int64_t>> seqs;  // (line, seq)
+  std::vector<Hash> hashes;                                 // entry hash per seq
+  std::vector<std::string> leaves;                          // entry bytes per seq
+  std::vector<TlogProof> proofs;                            // the receipts, not yet written as text
+};
+
 std::int64_t issued_seconds(const std::string& issued) {
   auto time = parse_timestamp(issued);
   return time ? time->seconds : 0;
@@ -100,6 +110,8 @@ struct GroupCommitter::Impl {
   std::condition_variable idle;  // stop(): nothing left in verification
   std::deque<std::shared_ptr<Request>> ready;
   std::size_t verifying = 0;  // requests taken, not yet ready
+  std::size_t answering = 0;  // requests committed (or failed), not yet answered
+  std::condition_variable answered;  // stop(): every answer is given
   bool stopping = false;
   PartySnapshot snapshot;  // what the pool verifies against
   CommitterState state;
@@ -118,7 +130,8 @@ struct GroupCommitter::Impl {
   void make_ready(const std::shared_ptr<Request>& request);
   void run();
   void commit_group(std::vector<std::shared_ptr<Request>>& group);
-  void answer(std::vector<std::shared_ptr<Request>>& group, std::vector<std::optional<SubmitResult>>& results);
+  void answer(std::vector<std::shared_ptr<Request>>& group, std::vector<std::optional<SubmitResult>>& results,
+              std::vector<Outcome>* outcomes = nullptr);
 };
 
 GroupCommitter::GroupCommitter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -249,6 +262,9 @@ void GroupCommitter::stop() {
     impl_->wake.notify_one();
   }
   if (impl_->committer.joinable()) impl_->committer.join();
+  // Every request taken has its answer before stop() returns.
+  std::unique_lock lock(impl_->mutex);
+  impl_->answered.wait(lock, [&] { return impl_->answering == 0; });
 }
 
 CommitterState GroupCommitter::state() const {
@@ -260,14 +276,6 @@ CommitterState GroupCommitter::state() const {
 
 namespace {
 
-// What the committer learns about one request of a group.
-struct Outcome {
-  std::optional<Refusal> refused;
-  bool recorded_now = false;
-  std::vector<std::pair<std::int64_t, std::int64_t>> seqs;  // (line, seq)
-  std::vector<Hash> hashes;                                 // entry hash per seq
-  std::vector<std::string> leaves;                          // entry bytes per seq
-};
 
 // A request whose statements are all in the ledger already: a retry.
 Result<bool> find_recorded(Store& store, const Request& request, Outcome& outcome) {
@@ -459,11 +467,11 @@ void GroupCommitter::Impl::commit_group(std::vector<std::shared_ptr<Request>>& g
     for (std::size_t k = 0; k < outcomes[i].seqs.size(); ++k) {
       const auto [line, seq] = outcomes[i].seqs[k];
       const std::uint64_t covering = size_of[i][k];
-      auto text = format_tlog_proof(TlogProof{{}, static_cast<std::uint64_t>(seq),
-                                              proofs[{covering, static_cast<std::uint64_t>(seq)}], notes[covering]});
-      if (!text) return fail_all(Error{ErrorKind::internal, "cannot write a receipt: " + text.error().message});
-      submitted[i].receipts.push_back(
-          Receipt{line, seq, outcomes[i].hashes[k], std::move(outcomes[i].leaves[k]), std::move(*text)});
+      // Written as text by answer(), off this thread.
+      outcomes[i].proofs.push_back(TlogProof{{}, static_cast<std::uint64_t>(seq),
+                                             std::move(proofs[{covering, static_cast<std::uint64_t>(seq)}]),
+                                             notes[covering]});
+      submitted[i].receipts.push_back(Receipt{line, seq, outcomes[i].hashes[k], std::move(outcomes[i].leaves[k]), {}});
     }
   }
   if (auto ok = store->commit(); !ok) return fail_all(ok.error());
@@ -484,20 +492,38 @@ void GroupCommitter::Impl::commit_group(std::vector<std::shared_ptr<Request>>& g
     if (outcomes[i].refused) results[i] = std::unexpected(*outcomes[i].refused);
     else results[i] = std::move(submitted[i]);
   }
-  answer(group, results);
+  answer(group, results, &outcomes);
 }
 
+// The answers are written on the pool: the receipts' text and the caller's
+// rendering of it (`done`) take a third of the committer's time for large
+// batches, and the committer is the one thread every statement waits for.
+// A receipt that cannot be written (a defect: format_tlog_proof reads back
+// what it wrote) fails its request after the commit; a retry of the same
+// bytes answers with its receipts, as after a lost answer.
 void GroupCommitter::Impl::answer(std::vector<std::shared_ptr<Request>>& group,
-                                  std::vector<std::optional<SubmitResult>>& results) {
+                                  std::vector<std::optional<SubmitResult>>& results, std::vector<Outcome>* outcomes) {
   {
     std::lock_guard lock(mutex);
     for (const auto& request : group) state.pending_statements -= request->statements;
+    answering += group.size();
   }
   for (std::size_t i = 0; i < group.size(); ++i) {
-    SubmitResult& result = *results[i];
-    if (result) result->actors = actors_of(*group[i]);
-    else result.error().actors = actors_of(*group[i]);
-    group[i]->done(std::move(result));
+    std::vector<TlogProof> proofs = outcomes ? std::move((*outcomes)[i].proofs) : std::vector<TlogProof>{};
+    pool->submit([this, request = std::move(group[i]), result = std::move(*results[i]),
+                  proofs = std::move(proofs)]() mutable {
+      if (result)
+        for (std::size_t k = 0; k < proofs.size() && result; ++k) {
+          auto text = format_tlog_proof(proofs[k]);
+          if (text) result->receipts[k].tlog_proof = std::move(*text);
+          else result = std::unexpected(Refusal{Error{ErrorKind::internal, "cannot write a receipt: " + text.error().message}, 0, {}});
+        }
+      if (result) result->actors = actors_of(*request);
+      else result.error().actors = actors_of(*request);
+      request->done(std::move(result));
+      std::lock_guard lock(mutex);
+      if (--answering == 0) answered.notify_all();
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 // GroupCommitter: requests committed together stay all or nothing each, see
 // each other in order, answer retries with their first receipts, and every
 // receipt proves its entry against a checkpoint signed by the log's key.
+#include <atomic>
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -330,6 +331,28 @@ TEST_CASE_METHOD(Fixture, "a full queue is overload, a stopped committer takes n
   committer.stop();
   CHECK(committer.submit(signed_text(manufacture(8), maker_key), true, [](SubmitResult) { FAIL("not taken"); }) ==
         GroupCommitter::Admission::stopped);
+}
+
+TEST_CASE_METHOD(Fixture, "stop() returns once every request taken has its answer, receipts written",
+                 "[group-commit]") {
+  // Answers are written on the pool after the commit: a server that stops
+  // must not close its connections while some are still being written.
+  auto committer = this->committer();
+  constexpr int kRequests = 12;
+  std::atomic<int> answered{0};
+  std::atomic<int> with_receipt{0};
+  for (int n = 0; n < kRequests; ++n) {
+    auto admitted = committer->submit(signed_text(manufacture(100 + n), maker_key), true, [&](SubmitResult result) {
+      // A slow caller (rendering, a socket): stop() must wait for it.
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (result && result->receipts.size() == 1 && !result->receipts[0].tlog_proof.empty()) ++with_receipt;
+      ++answered;
+    });
+    REQUIRE(admitted == GroupCommitter::Admission::accepted);
+  }
+  committer->stop();
+  CHECK(answered == kRequests);
+  CHECK(with_receipt == kRequests);
 }
 
 TEST_CASE_METHOD(Fixture, "a statement appended beside the committer is seen by its next group", "[group-commit]") {

@@ -100,13 +100,15 @@ class GroupCommitter {
   // Takes one request; thread-safe, never waits for the ledger. `body`
   // holds the statements: one JSON text when `single`, else JSON Lines
   // (blank lines skipped, "\r\n" allowed, lines over kMaxStatementBytes
-  // refused). On `accepted`, `done` is called exactly once, on another
+  // refused). On `accepted`, `done` is called exactly once, on a pool
   // thread, when the request's statements are durable or refused; it must
-  // not block. Otherwise `done` is never called.
+  // not block (calls for different requests may run at the same time).
+  // Otherwise `done` is never called.
   Admission submit(std::string body, bool single, std::function<void(SubmitResult)> done);
 
   // Stops taking requests, answers every request already taken (writing
-  // what passes), then returns. Safe to call more than once.
+  // what passes), then returns once every `done` has returned. Safe to
+  // call more than once; never from inside a `done`.
   void stop();
 
   CommitterState state() const;

@@ -147,8 +147,15 @@ Result<MirrorUpdate> Ledger::mirror_from(TileSource& source, const VerifierKey& 
 
   // A mirror writes every entry of the log: with SQLite's default 2 MiB
   // cache, a million-entry mirror spent half its time re-reading index
-  // pages (docs/performance.md).
-  if (auto ok = store.use_large_page_cache(); !ok) return std::unexpected(ok.error());
+  // pages (docs/performance.md). Only while it writes: a library user who
+  // keeps the Ledger open keeps SQLite's default afterwards.
+  auto cache_before = store.use_large_page_cache();
+  if (!cache_before) return std::unexpected(cache_before.error());
+  struct RestoreCache {
+    Store& store;
+    std::int64_t size;
+    ~RestoreCache() { store.restore_page_cache(size); }
+  } restore_cache{store, *cache_before};
   if (auto ok = store.begin_write(); !ok) return std::unexpected(ok.error());
   // Every path out of the lambda ends the transaction: commit on success,
   // roll back otherwise (a no-op after a commit).

@@ -266,8 +266,9 @@ PreparedQuery Store::prepared(const char* sql) {
   return PreparedQuery(*statement);
 }
 
-Status Store::use_large_page_cache() {
-  return guarded("configuring the connection", [&]() -> Status {
+Result<std::int64_t> Store::use_large_page_cache() {
+  return guarded("configuring the connection", [&]() -> Result<std::int64_t> {
+    const std::int64_t before = db_->execAndGet("PRAGMA cache_size").getInt64();
     // SQLite's default page cache (2 MiB) is far smaller than what a long
     // writer touches in a grown ledger (the B-tree paths of the
     // random-keyed indexes, the VIN index tiles, the right edge of the
@@ -275,12 +276,19 @@ Status Store::use_large_page_cache() {
     // the server and every entry of a mirror. 64 MiB keeps them; it is a
     // bound, so memory stays flat once it is full.
     db_->exec("PRAGMA cache_size = -65536");
-    return {};
+    return before;
   });
 }
 
+void Store::restore_page_cache(std::int64_t cache_size) noexcept {
+  try {
+    db_->exec("PRAGMA cache_size = " + std::to_string(cache_size));
+  } catch (...) {
+  }
+}
+
 Status Store::tune_for_group_commit() {
-  if (auto cached = use_large_page_cache(); !cached) return cached;
+  if (auto cached = use_large_page_cache(); !cached) return std::unexpected(cached.error());
   return guarded("configuring the connection", [&]() -> Status {
     // The WAL is copied back into the database (a checkpoint: pages
     // written, then fsynced) when it reaches this many pages. At SQLite's

@@ -127,8 +127,12 @@ class Store : public TileStore, public IndexTileStore {
   // synchronous stays FULL, every commit is fsynced.
   [[nodiscard]] Status tune_for_group_commit();
   // A 64 MiB page cache for this connection (tune_for_group_commit's
-  // first half): for a long write such as a mirror's.
-  [[nodiscard]] Status use_large_page_cache();
+  // first half): for a long write such as a mirror's. Returns the size it
+  // replaces (PRAGMA cache_size), for restore_page_cache.
+  [[nodiscard]] Result<std::int64_t> use_large_page_cache();
+  // Sets the page cache back to `cache_size`; never fails loudly (a cache
+  // size is a hint): it runs on every path out of a long write.
+  void restore_page_cache(std::int64_t cache_size) noexcept;
 
   // BEGIN IMMEDIATE: takes the write lock up front, waiting for other
   // writers, so that heads read inside the transaction stay heads until commit.

@@ -208,3 +208,20 @@ TEST_CASE("a ledger from before the marker is still recognised by its schema", "
   REQUIRE(reopened);
   CHECK(reopened->size().value() == 1);
 }
+
+TEST_CASE_METHOD(LedgerFixture, "a long write's page cache is given back when it ends", "[ledger][store]") {
+  // The mirror takes 64 MiB of page cache for its transaction; a library
+  // user who keeps the Ledger open afterwards keeps SQLite's default.
+  auto store = Store::open(path, Store::OpenMode::kExisting);
+  REQUIRE(store);
+  auto before = (*store)->use_large_page_cache();
+  REQUIRE(before);
+  auto large = (*store)->use_large_page_cache();
+  REQUIRE(large);
+  CHECK(*large == -65536);
+  CHECK(*large != *before);
+  (*store)->restore_page_cache(*before);
+  auto restored = (*store)->use_large_page_cache();
+  REQUIRE(restored);
+  CHECK(*restored == *before);
+}

@@ -46,7 +46,6 @@ Status check_references(const PartyRegistry& registry, const json& statement) {
 // loaded.
 Result<json> prepare_for(const PartyRegistry& registry, json statement, const SigningKey& key, bool unregistered,
                          std::int64_t now) {
-  if (!statement.is_object()) return invalid_input("a statement must be a JSON object");
   auto party = party_of_key_in(registry, key);
   if (!party) return std::unexpected(party.error());
   return prepare_statement_for(std::move(statement), *party, registered_ids(registry), unregistered, now);

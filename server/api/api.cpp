@@ -374,11 +374,18 @@ Response Api::Impl::bundle(const Request& request, Ledger& ledger) {
 
 Response Api::Impl::checkpoint(const Request& request, Ledger& ledger) {
   if (auto bad = unknown_parameter(request, {})) return *bad;
-  // With the operator's key, one covering the whole log is issued first
-  // (none when the latest already does).
-  if (options.operator_key)
-    if (auto fresh = ledger.checkpoint(*options.operator_key); !fresh) return from_error(fresh.error());
-  // As `checkpoint` prints it: with every cosignature the log holds.
+  // With the operator's key, the one covering the whole log (issued now
+  // unless the latest already does), as `checkpoint` prints it: with every
+  // cosignature the log holds. Exactly that one, even when a group commit
+  // records a newer checkpoint meanwhile.
+  if (options.operator_key) {
+    auto fresh = ledger.checkpoint(*options.operator_key);
+    if (!fresh) return from_error(fresh.error());
+    auto note = ledger.cosigned_note(*fresh);
+    if (!note) return from_error(note.error());
+    fresh->note = std::move(*note);
+    return http::json_response(200, to_json(*fresh));
+  }
   auto published = ledger.published_checkpoint();
   if (!published) return from_error(published.error());
   if (!*published) return http::error_response(404, "not_found", "the ledger has issued no checkpoint yet");

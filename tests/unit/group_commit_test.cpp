@@ -1,17 +1,18 @@
 // GroupCommitter: requests committed together stay all or nothing each, see
 // each other in order, answer retries with their first receipts, and every
 // receipt proves its entry against a checkpoint signed by the log's key.
-#include <atomic>
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <sstream>
 #include <thread>
 
 #include "process.h"
+#include "unit_ledger.h"
 #include "vinledger/checkpoint.h"
 #include "vinledger/group_commit.h"
 #include "vinledger/vin_index.h"
@@ -26,34 +27,21 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
+using vinledger::testing::fixed_clock;
+using vinledger::testing::numbered_vin;
 
-LedgerSettings fixed_clock() {
-  LedgerSettings settings;
-  settings.clock = [] { return kNow; };
-  return settings;
-}
-
-std::string vin_for(int n) {
-  std::string vin = "JTMHV05J0A" + std::to_string(1000000 + n);
-  vin[8] = expected_check_digit(vin);
-  return vin;
-}
-
-json manufacture(int n) {
-  return {{"type", "manufacture"}, {"vin", vin_for(n)},   {"time", "2025-01-01T00:00:00Z"}, {"actor", "maker"},
-          {"country", "JP"},       {"make", "Toyota"},    {"model", "Land Cruiser"},        {"year", 2025}};
-}
+json manufacture(int n) { return vinledger::testing::manufacture_statement(n); }
 
 json transfer(int n, int doc) {
-  return {{"type", "transfer"}, {"vin", vin_for(n)}, {"time", "2025-02-01T00:00:00Z"}, {"actor", "maker"},
+  return {{"type", "transfer"}, {"vin", numbered_vin(n)}, {"time", "2025-02-01T00:00:00Z"}, {"actor", "maker"},
           {"from", "maker"},    {"to", "maker"},     {"country", "JP"},                 {"doc", "D-" + std::to_string(doc)}};
 }
 
+// One signed statement, as a single-statement request's body.
 std::string signed_text(json statement, const SigningKey& key) {
-  auto signed_statement = sign_statement(std::move(statement), key);
-  REQUIRE(signed_statement);
-  return signed_statement->canonical;
+  std::string line = vinledger::testing::signed_line(std::move(statement), key);
+  line.pop_back();
+  return line;
 }
 
 struct Fixture {
@@ -61,17 +49,11 @@ struct Fixture {
   std::filesystem::path path = dir.path() / "l.db";
   SigningKey operator_key = SigningKey::generate();
   SigningKey maker_key = SigningKey::generate();
-  VerifierKey log_key = operator_key.verifier("unit.vinledger.example");
+  VerifierKey log_key = operator_key.verifier(vinledger::testing::kUnitOrigin);
 
   Fixture() {
-    InitOptions options;
-    options.origin = "unit.vinledger.example";
-    auto ledger = Ledger::create(path, options, operator_key, fixed_clock());
-    REQUIRE(ledger);
-    json party = {{"type", "party"},   {"actor", "operator"}, {"id", "maker"},
-                  {"name", "Maker"},   {"country", "JP"},     {"roles", {"manufacturer"}},
-                  {"vkey", maker_key.verifier("maker").text()}};
-    REQUIRE(ledger->record(party, operator_key));
+    auto ledger = vinledger::testing::create_unit_ledger(path, operator_key);
+    REQUIRE(ledger.record(vinledger::testing::maker_registration(maker_key), operator_key));
   }
 
   std::unique_ptr<GroupCommitter> committer() {
@@ -192,7 +174,7 @@ TEST_CASE_METHOD(Fixture, "a retry's receipts carry the cosignatures the log has
   auto parsed = parse_unverified_checkpoint((*latest)->note);
   REQUIRE(parsed);
   const SigningKey witness_key = SigningKey::generate();
-  auto cosignature = cosign_checkpoint(parsed->checkpoint, witness_key, "witness.example/w1", kNow);
+  auto cosignature = cosign_checkpoint(parsed->checkpoint, witness_key, "witness.example/w1", vinledger::testing::kFixedNow);
   REQUIRE(cosignature);
   parsed->note.signatures.push_back(*cosignature);
   auto cosigned = format_signed_note(parsed->note);
@@ -259,7 +241,7 @@ TEST_CASE_METHOD(Fixture, "requests committed in one group are each all or nothi
 
   committer->stop();
   auto ledger = this->ledger();
-  auto history = ledger.history(vin_for(3));
+  auto history = ledger.history(numbered_vin(3));
   REQUIRE(history);
   CHECK(history->empty());  // nothing of the refused batch
   auto size = ledger.size();
@@ -367,7 +349,7 @@ TEST_CASE_METHOD(Fixture, "a statement appended beside the committer is seen by 
                   {"vkey", dealer_key.verifier("dealer").text()}};
     REQUIRE(ledger.record(party, operator_key));
   }
-  json sale = {{"type", "transfer"}, {"vin", vin_for(1)}, {"time", "2025-03-01T00:00:00Z"}, {"actor", "dealer"},
+  json sale = {{"type", "transfer"}, {"vin", numbered_vin(1)}, {"time", "2025-03-01T00:00:00Z"}, {"actor", "dealer"},
                {"from", "maker"},    {"to", "dealer"},    {"country", "JP"},                 {"doc", "S-1"}};
   auto answer = submit(*committer, signed_text(sale, dealer_key), true).get();
   REQUIRE(answer);
@@ -389,7 +371,7 @@ TEST_CASE_METHOD(Fixture, "operator key rotations appended beside the committer 
     auto ledger = this->ledger();
     auto registration = [&](const SigningKey& key) {
       return json{{"type", "party"}, {"actor", "operator"}, {"id", "operator"}, {"name", "Operator"},
-                  {"country", "ZZ"}, {"roles", {"regulator"}}, {"vkey", key.verifier("unit.vinledger.example").text()}};
+                  {"country", "ZZ"}, {"roles", {"regulator"}}, {"vkey", key.verifier(vinledger::testing::kUnitOrigin).text()}};
     };
     auto away = ledger.record(registration(other_key), operator_key);  // endorsed by the key in force
     INFO((away ? "" : away.error().message));

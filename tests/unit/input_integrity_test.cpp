@@ -13,6 +13,7 @@
 #include "line_reader.h"
 #include "process.h"
 #include "store.h"
+#include "unit_ledger.h"
 #include "vinledger/ledger.h"
 #include "vinledger/output_file.h"
 #include "vinledger/vin.h"
@@ -21,8 +22,6 @@ using namespace vinledger;
 using nlohmann::json;
 
 namespace {
-
-constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
 
 // Serves `text`, then fails the way std::filebuf fails on a read error
 // (EIO): underflow throws, and the istream sets badbit.
@@ -39,23 +38,8 @@ class FailingBuffer : public std::streambuf {
   std::string text_;
 };
 
-LedgerSettings fixed_clock() {
-  LedgerSettings settings;
-  settings.clock = [] { return kNow; };
-  return settings;
-}
-
-std::string vin_for(int n) {
-  std::string vin = "JTMHV05J0A" + std::to_string(1000000 + n);
-  vin[8] = expected_check_digit(vin);
-  return vin;
-}
-
-std::string signed_line(json statement, const SigningKey& key) {
-  auto signed_statement = sign_statement(std::move(statement), key);
-  REQUIRE(signed_statement);
-  return signed_statement->canonical + "\n";
-}
+using vinledger::testing::fixed_clock;
+using vinledger::testing::signed_line;
 
 // `count` different well-formed WMIs ("AAA", "AAB", ...).
 json distinct_wmis(int count) {
@@ -72,13 +56,7 @@ struct LedgerFixture {
   std::filesystem::path path = dir.path() / "l.db";
   Ledger ledger = create();
 
-  Ledger create() {
-    InitOptions options;
-    options.origin = "unit.vinledger.example";
-    auto created = Ledger::create(path, options, operator_key, fixed_clock());
-    REQUIRE(created);
-    return std::move(*created);
-  }
+  Ledger create() { return vinledger::testing::create_unit_ledger(path, operator_key); }
 };
 
 }  // namespace
@@ -99,15 +77,8 @@ TEST_CASE("a read error is not the end of the input", "[line_reader]") {
 TEST_CASE_METHOD(LedgerFixture, "a read error partway through a 20,000-line batch commits nothing",
                  "[ledger][append]") {
   const SigningKey maker = SigningKey::generate();
-  std::string batch = signed_line({{"type", "party"}, {"time", "2025-01-01T00:00:00Z"}, {"actor", "operator"},
-                                   {"id", "maker"}, {"name", "maker"}, {"country", "JP"},
-                                   {"roles", {"manufacturer"}}, {"vkey", maker.verifier("maker").text()}},
-                                  operator_key);
-  for (int n = 1; n < 20000; ++n)
-    batch += signed_line({{"type", "manufacture"}, {"vin", vin_for(n)}, {"time", "2025-01-01T00:00:00Z"},
-                          {"actor", "maker"}, {"country", "JP"}, {"make", "Toyota"}, {"model", "Land Cruiser"},
-                          {"year", 2025}},
-                         maker);
+  std::string batch = signed_line(vinledger::testing::maker_registration(maker), operator_key);
+  for (int n = 1; n < 20000; ++n) batch += signed_line(vinledger::testing::manufacture_statement(n), maker);
   // The error comes well after the first 4,096 lines and a read block.
   FailingBuffer buffer(batch.substr(0, batch.size() * 3 / 5));
   std::istream in(&buffer);
@@ -198,7 +169,7 @@ TEST_CASE("a ledger from before the marker is still recognised by its schema", "
   vinledger::testing::TempDir dir;
   const auto path = dir.path() / "l.db";
   InitOptions options;
-  options.origin = "unit.vinledger.example";
+  options.origin = vinledger::testing::kUnitOrigin;
   REQUIRE(Ledger::create(path, options, SigningKey::generate(), fixed_clock()));
   {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);

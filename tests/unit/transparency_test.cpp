@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "process.h"
+#include "unit_ledger.h"
 #include "vinledger/bundle.h"
 #include "vinledger/checkpoint.h"
 #include "vinledger/entry.h"
@@ -27,26 +28,10 @@ using vinledger::testing::TempDir;
 
 namespace {
 
-constexpr const char* kOrigin = "unit.vinledger.example";
-constexpr std::int64_t kNow = 1767225600;
-
-LedgerSettings fixed_clock() {
-  LedgerSettings settings;
-  settings.clock = [] { return kNow; };
-  return settings;
-}
-
-std::string vin_for(int n) {
-  std::string vin = "JTMHV05J0A" + std::to_string(1000000 + n);
-  vin[8] = expected_check_digit(vin);
-  return vin;
-}
-
-std::string signed_line(json statement, const SigningKey& key) {
-  auto signed_statement = sign_statement(std::move(statement), key);
-  REQUIRE(signed_statement);
-  return signed_statement->canonical + "\n";
-}
+using vinledger::testing::fixed_clock;
+using vinledger::testing::signed_line;
+using vinledger::testing::numbered_vin;
+constexpr const char* kOrigin = vinledger::testing::kUnitOrigin;
 
 // A log: the operator, a maker, and `vehicles` manufactures (one entry each),
 // made with fixed keys so that two logs can share the operator's key.
@@ -57,25 +42,9 @@ struct Log {
   Ledger ledger;
   int next_vehicle = 0;
 
-  static Ledger create(const std::filesystem::path& path, const SigningKey& key) {
-    InitOptions options;
-    options.origin = kOrigin;
-    auto created = Ledger::create(path, options, key, fixed_clock());
-    REQUIRE(created);
-    return std::move(*created);
-  }
-
   explicit Log(int vehicles, const SigningKey& op = SigningKey::generate(), const SigningKey& maker = SigningKey::generate())
-      : operator_key(op), maker_key(maker), ledger(create(dir / "log.db", op)) {
-    std::istringstream party(signed_line({{"type", "party"},
-                                          {"time", "2025-01-01T00:00:00Z"},
-                                          {"actor", "operator"},
-                                          {"id", "maker"},
-                                          {"name", "Maker"},
-                                          {"country", "JP"},
-                                          {"roles", {"manufacturer"}},
-                                          {"vkey", maker_key.verifier("maker").text()}},
-                                         operator_key));
+      : operator_key(op), maker_key(maker), ledger(vinledger::testing::create_unit_ledger(dir / "log.db", op)) {
+    std::istringstream party(signed_line(vinledger::testing::maker_registration(maker_key), operator_key));
     REQUIRE(ledger.append(party, "party"));
     grow(vehicles);
   }
@@ -83,15 +52,7 @@ struct Log {
   void grow(int vehicles, const std::string& model = "Land Cruiser") {
     std::string lines;
     for (int i = 0; i < vehicles; ++i, ++next_vehicle)
-      lines += signed_line({{"type", "manufacture"},
-                            {"vin", vin_for(next_vehicle)},
-                            {"time", "2025-01-01T00:00:00Z"},
-                            {"actor", "maker"},
-                            {"country", "JP"},
-                            {"make", "Toyota"},
-                            {"model", model},
-                            {"year", 2025}},
-                           maker_key);
+      lines += signed_line(vinledger::testing::manufacture_statement(next_vehicle, model), maker_key);
     std::istringstream in(lines);
     REQUIRE(ledger.append(in, "batch"));
   }
@@ -242,18 +203,15 @@ TEST_CASE("a mirror holds the log's entries exactly, and fetches only what is ne
   auto audit = mirror.audit();
   REQUIRE(audit);
   CHECK(audit->findings.empty());
-  auto history = mirror.history(vin_for(5));
+  auto history = mirror.history(numbered_vin(5));
   REQUIRE(history);
   CHECK(history->size() == 1);
-  auto bundle = mirror.prove(vin_for(5), nullptr);
+  auto bundle = mirror.prove(numbered_vin(5), nullptr);
   REQUIRE(bundle);
   BundleTrust trust{log.key(), {}, 0, {}};
   CHECK(verify_bundle(format_bundle(bundle->bundle), trust));
   // It takes nothing but its log's entries.
-  std::istringstream line(signed_line({{"type", "manufacture"}, {"vin", vin_for(9999)}, {"time", "2025-01-01T00:00:00Z"},
-                                       {"actor", "maker"}, {"country", "JP"}, {"make", "Toyota"}, {"model", "X"},
-                                       {"year", 2025}},
-                                      log.maker_key));
+  std::istringstream line(signed_line(vinledger::testing::manufacture_statement(9999, "X"), log.maker_key));
   auto refused = mirror.append(line, "x");
   REQUIRE_FALSE(refused);
   CHECK(refused.error().message.find("mirror") != std::string::npos);
@@ -383,7 +341,7 @@ TEST_CASE("audit --since checks only what came after a verified checkpoint, and 
   }
   SECTION("a chain head before the checkpoint that was edited is found when a later entry builds on it") {
     // VIN 5's only entry is before the checkpoint; a new one links to it.
-    std::istringstream line(signed_line({{"type", "register"}, {"vin", vin_for(5)}, {"time", "2025-02-01T00:00:00Z"},
+    std::istringstream line(signed_line({{"type", "register"}, {"vin", numbered_vin(5)}, {"time", "2025-02-01T00:00:00Z"},
                                          {"actor", "operator"}, {"country", "JP"}, {"owner", "someone"}},
                                         log.operator_key));
     REQUIRE(log.ledger.append(line, "x"));
@@ -420,7 +378,7 @@ TEST_CASE("cosignatures the log stores travel in the bundles prove writes", "[wi
   const std::vector<TrustedKey> witness_trust{witness};
   BundleTrust trust{log.key(), witness_trust, 1, {}};
 
-  auto before = log.ledger.prove(vin_for(1), nullptr);
+  auto before = log.ledger.prove(numbered_vin(1), nullptr);
   REQUIRE(before);
   CHECK_FALSE(verify_bundle(format_bundle(before->bundle), trust));  // no cosignature yet
 
@@ -436,7 +394,7 @@ TEST_CASE("cosignatures the log stores travel in the bundles prove writes", "[wi
   CHECK(*added == 1);
   CHECK(*log.ledger.add_cosignatures(cosigned, witnesses) == 0);  // once
 
-  auto after = log.ledger.prove(vin_for(1), nullptr);
+  auto after = log.ledger.prove(numbered_vin(1), nullptr);
   REQUIRE(after);
   auto verified = verify_bundle(format_bundle(after->bundle), trust);
   REQUIRE(verified);
@@ -515,7 +473,7 @@ TEST_CASE("the log submits its checkpoints to its witnesses, follows a 409, and 
 
   // The bundle from prove carries the cosignature: verify-bundle --witness passes.
   const std::vector<TrustedKey> witness_keys{config->cosigner_key};
-  auto bundle = log.ledger.prove(vin_for(22), nullptr);
+  auto bundle = log.ledger.prove(numbered_vin(22), nullptr);
   REQUIRE(bundle);
   CHECK(verify_bundle(format_bundle(bundle->bundle), BundleTrust{log.key(), witness_keys, 1, {}}));
   auto served = log.ledger.latest_cosigned_checkpoint(1);

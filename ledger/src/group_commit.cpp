@@ -276,7 +276,6 @@ CommitterState GroupCommitter::state() const {
 
 namespace {
 
-
 // A request whose statements are all in the ledger already: a retry.
 Result<bool> find_recorded(Store& store, const Request& request, Outcome& outcome) {
   if (request.items.empty()) return false;
@@ -512,17 +511,28 @@ void GroupCommitter::Impl::answer(std::vector<std::shared_ptr<Request>>& group,
     std::vector<TlogProof> proofs = outcomes ? std::move((*outcomes)[i].proofs) : std::vector<TlogProof>{};
     pool->submit([this, request = std::move(group[i]), result = std::move(*results[i]),
                   proofs = std::move(proofs)]() mutable {
+      // Counted off on every way out, a throwing `done` included, so that
+      // stop() never waits for an answer that is not coming.
+      struct Answered {
+        Impl& impl;
+        ~Answered() {
+          std::lock_guard lock(impl.mutex);
+          if (--impl.answering == 0) impl.answered.notify_all();
+        }
+      } answered_once{*this};
       if (result)
         for (std::size_t k = 0; k < proofs.size() && result; ++k) {
           auto text = format_tlog_proof(proofs[k]);
-          if (text) result->receipts[k].tlog_proof = std::move(*text);
-          else result = std::unexpected(Refusal{Error{ErrorKind::internal, "cannot write a receipt: " + text.error().message}, 0, {}});
+          if (text) {
+            result->receipts[k].tlog_proof = std::move(*text);
+          } else {
+            result = std::unexpected(
+                Refusal{Error{ErrorKind::internal, "cannot write a receipt: " + text.error().message}, 0, {}});
+          }
         }
       if (result) result->actors = actors_of(*request);
       else result.error().actors = actors_of(*request);
       request->done(std::move(result));
-      std::lock_guard lock(mutex);
-      if (--answering == 0) answered.notify_all();
     });
   }
 }

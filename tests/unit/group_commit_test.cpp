@@ -9,6 +9,7 @@
 #include <chrono>
 #include <future>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "process.h"
@@ -335,6 +336,19 @@ TEST_CASE_METHOD(Fixture, "stop() returns once every request taken has its answe
   committer->stop();
   CHECK(answered == kRequests);
   CHECK(with_receipt == kRequests);
+}
+
+TEST_CASE_METHOD(Fixture, "stop() returns even when a caller's answer threw", "[group-commit]") {
+  auto committer = this->committer();
+  auto admitted = committer->submit(signed_text(manufacture(200), maker_key), true,
+                                    [](SubmitResult) { throw std::runtime_error("the caller's rendering failed"); });
+  REQUIRE(admitted == GroupCommitter::Admission::accepted);
+  auto stopped = std::async(std::launch::async, [&] { committer->stop(); });
+  REQUIRE(stopped.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  // The statement is recorded all the same.
+  auto history = ledger().history(numbered_vin(200));
+  REQUIRE(history);
+  CHECK(history->size() == 1);
 }
 
 TEST_CASE_METHOD(Fixture, "a statement appended beside the committer is seen by its next group", "[group-commit]") {

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "migrations.h"
+#include "wal_coalescing_vfs.h"
 
 namespace vinledger {
 namespace {
@@ -212,7 +213,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Op
     }
   }
   return guarded("opening the ledger", [&]() -> Result<std::unique_ptr<Store>> {
-    auto db = std::make_unique<SQLite::Database>(target, flags | SQLite::OPEN_NOFOLLOW, kBusyTimeoutMs);
+    auto db = std::make_unique<SQLite::Database>(target, flags | SQLite::OPEN_NOFOLLOW, kBusyTimeoutMs,
+                                                 std::string(ledger_vfs_name()));
     std::unique_ptr<Store> store(new Store(std::move(db)));
     // WAL is a property of the file, set once: readers never wait for a
     // writer and a writer never waits for readers.

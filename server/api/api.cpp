@@ -312,7 +312,8 @@ void Api::Impl::submit(Request& request, Respond respond) {
     append_seconds->observe(std::chrono::duration<double>(Clock::now() - start).count());
     Response response;
     if (result) {
-      response = http::json_response(result->recorded_now ? 201 : 200, to_json(*result));
+      response.status = result->recorded_now ? 201 : 200;
+      response.body = submitted_json_text(*result);
       response.actor = result->actors;
     } else {
       const Refusal& refusal = result.error();

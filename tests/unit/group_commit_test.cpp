@@ -14,7 +14,9 @@
 
 #include "process.h"
 #include "unit_ledger.h"
+#include "vinledger/canonical_json.h"
 #include "vinledger/checkpoint.h"
+#include "vinledger/encoding.h"
 #include "vinledger/group_commit.h"
 #include "vinledger/vin_index.h"
 #include "vinledger/json.h"
@@ -131,6 +133,40 @@ TEST_CASE_METHOD(Fixture, "a single statement is recorded with a receipt that ve
   auto audit = ledger.audit();
   REQUIRE(audit);
   CHECK(audit->findings.empty());
+}
+
+// What the write API's answer was before it was written directly: a json
+// document with each entry parsed, printed by json_text.
+std::string answer_as_document(const Submitted& submitted) {
+  json statements = json::array();
+  for (const auto& receipt : submitted.receipts)
+    statements.push_back({{"line", receipt.line},
+                          {"seq", receipt.seq},
+                          {"hash", to_hex(receipt.hash)},
+                          {"entry", json::parse(receipt.leaf)},
+                          {"receipt", receipt.tlog_proof}});
+  return json_text({{"recorded", submitted.recorded_now}, {"statements", std::move(statements)}});
+}
+
+TEST_CASE_METHOD(Fixture, "the write API's answer puts each entry in as it was hashed, as a json document prints it",
+                 "[group-commit]") {
+  auto committer = this->committer();
+  const std::string batch = signed_text(manufacture(1), maker_key) + "\n" + signed_text(manufacture(2), maker_key) + "\n";
+  auto answer = submit(*committer, batch, false).get();
+  REQUIRE(answer);
+  REQUIRE(answer->receipts.size() == 2);
+  // An entry with what JCS and a json document could print differently if
+  // they disagreed: text beyond ASCII, a control character, quotes, nesting.
+  auto odd = canonical_json(json{{"b", "Z\u00fcrich \u0001 \"q\" \\ \xe2\x82\xac"}, {"a", json::array({1, json{{"z", nullptr}}})}});
+  REQUIRE(odd);
+  answer->receipts.push_back(Receipt{3, 9, answer->receipts[0].hash, *odd, "c2sp.org/tlog-proof@v1\nline \"two\"\n"});
+  const std::string text = submitted_json_text(*answer);
+  CHECK(text == answer_as_document(*answer));
+  for (const auto& receipt : answer->receipts) CHECK(text.find(receipt.leaf) != std::string::npos);
+  answer->recorded_now = false;
+  CHECK(submitted_json_text(*answer) == answer_as_document(*answer));
+  answer->receipts.clear();
+  CHECK(submitted_json_text(*answer) == answer_as_document(*answer));
 }
 
 TEST_CASE_METHOD(Fixture, "the same signed bytes again answer the first receipts and write nothing", "[group-commit]") {

@@ -94,11 +94,13 @@ class ScreenJsonWriter {
   bool first_ = true;
 };
 
-// The write API's answer (POST /v1/statements): {"recorded", "statements":
-// [{"line", "seq", "hash", "entry", "receipt"}]}, `entry` exactly as hashed,
-// `receipt` the C2SP tlog-proof of it.
-
-nlohmann::json to_json(const Submitted& submitted);
+// The write API's answer (POST /v1/statements), as the bytes of the body:
+// {"recorded", "statements": [{"line", "seq", "hash", "entry", "receipt"}]}
+// and a newline, members in the order json_text prints them. `entry` is
+// the bytes that were hashed (JCS, so already JSON), put in as they are:
+// parsing and printing each again was most of a batch's answer time.
+// `receipt` is the C2SP tlog-proof of it.
+[[nodiscard]] std::string submitted_json_text(const Submitted& submitted);
 
 // The HTTP API's error body: {"error": {"code", "message", "line"}}, line
 // null when the error is not about one line of the request.

@@ -7,9 +7,10 @@
 
 namespace vinledger::testing {
 
-LedgerSettings fixed_clock() {
+LedgerSettings fixed_clock(unsigned threads) {
   LedgerSettings settings;
   settings.clock = [] { return kFixedNow; };
+  settings.threads = threads;
   return settings;
 }
 

@@ -18,8 +18,9 @@ namespace vinledger::testing {
 inline constexpr const char* kUnitOrigin = "unit.vinledger.example";
 inline constexpr std::int64_t kFixedNow = 1767225600;  // 2026-01-01T00:00:00Z
 
-// Settings whose clock always answers kFixedNow.
-LedgerSettings fixed_clock();
+// Settings whose clock always answers kFixedNow, checking signatures on
+// `threads` threads (0: one per hardware thread).
+LedgerSettings fixed_clock(unsigned threads = 0);
 // A valid VIN of a 2010 Toyota, different for each n (its check digit set).
 std::string numbered_vin(int n);
 // The statement signed with `key`, as one line of JSON Lines (ending "\n").

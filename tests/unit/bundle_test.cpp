@@ -7,24 +7,20 @@
 
 #include "bundle_witness.h"
 #include "process.h"
+#include "unit_ledger.h"
 #include "vinledger/bundle.h"
 #include "vinledger/ledger.h"
 #include "vinledger/vin.h"
 
 using namespace vinledger;
+using vinledger::testing::kFixedNow;
+using vinledger::testing::numbered_vin;
 using vinledger::testing::cosign_bundle;
 using vinledger::testing::Witness;
 using nlohmann::json;
 
 namespace {
 
-constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
-
-std::string vin_for(int n) {
-  std::string vin = "JTMHV05J0A" + std::to_string(1000000 + n);
-  vin[8] = expected_check_digit(vin);
-  return vin;
-}
 
 json registration(const std::string& id, const SigningKey& key, const std::string& role) {
   return {{"type", "party"}, {"time", "2025-01-01T00:00:00Z"}, {"actor", "operator"}, {"id", id},
@@ -32,12 +28,12 @@ json registration(const std::string& id, const SigningKey& key, const std::strin
 }
 
 json manufacture(int n) {
-  return {{"type", "manufacture"}, {"vin", vin_for(n)}, {"time", "2025-01-02T00:00:00Z"}, {"actor", "maker"},
+  return {{"type", "manufacture"}, {"vin", numbered_vin(n)}, {"time", "2025-01-02T00:00:00Z"}, {"actor", "maker"},
           {"country", "JP"},       {"make", "Toyota"},  {"model", "Land Cruiser"},        {"year", 2025}};
 }
 
 json transfer(int n) {
-  return {{"type", "transfer"}, {"vin", vin_for(n)}, {"time", "2025-01-03T00:00:00Z"}, {"actor", "maker"},
+  return {{"type", "transfer"}, {"vin", numbered_vin(n)}, {"time", "2025-01-03T00:00:00Z"}, {"actor", "maker"},
           {"from", "maker"},    {"to", "dealer"},    {"country", "JP"}};
 }
 
@@ -65,7 +61,7 @@ struct BundleFixture {
     InitOptions options;
     options.origin = origin;
     LedgerSettings settings;
-    settings.clock = [] { return kNow; };
+    settings.clock = [] { return kFixedNow; };
     auto created = Ledger::create(path, options, key, std::move(settings));
     REQUIRE(created);
     return std::move(*created);
@@ -84,7 +80,7 @@ struct BundleFixture {
   }
 
   std::string bundle_text(int vin = 1) {
-    auto proved = ledger.prove(vin_for(vin), &operator_key);
+    auto proved = ledger.prove(numbered_vin(vin), &operator_key);
     INFO((proved ? "" : proved.error().message));
     REQUIRE(proved);
     return format_bundle(proved->bundle);
@@ -109,7 +105,7 @@ TEST_CASE_METHOD(BundleFixture, "prove: the VIN's entries and every registration
                  "[bundle][prove]") {
   const json bundle = json::parse(bundle_text());
   CHECK(bundle["format"] == "vinledger-bundle/v2");
-  CHECK(bundle["vin"] == vin_for(1));
+  CHECK(bundle["vin"] == numbered_vin(1));
   CHECK(bundle["log_key"] == trust().log_key.text());
   CHECK(seqs_of(bundle["entries"]) == std::vector<std::int64_t>{4, 7});
   // operator, maker twice (the rotation is in force at 7), dealer (named by
@@ -119,7 +115,7 @@ TEST_CASE_METHOD(BundleFixture, "prove: the VIN's entries and every registration
   auto verified = verify_bundle(bundle.dump(), trust());
   INFO((verified ? "" : verified.error().message()));
   REQUIRE(verified);
-  CHECK(verified->vin == vin_for(1));
+  CHECK(verified->vin == numbered_vin(1));
   REQUIRE(verified->events.size() == 2);
   CHECK(verified->events[1].seq == 7);
   CHECK(verified->checkpoint.checkpoint.size == 8);
@@ -130,7 +126,7 @@ TEST_CASE_METHOD(BundleFixture, "prove: the VIN's entries and every registration
 
 TEST_CASE_METHOD(BundleFixture, "prove issues a checkpoint only when none covers the VIN", "[bundle][prove]") {
   SECTION("without the operator key and no checkpoint: refused, nothing issued") {
-    auto proved = ledger.prove(vin_for(1), nullptr);
+    auto proved = ledger.prove(numbered_vin(1), nullptr);
     REQUIRE_FALSE(proved);
     CHECK(proved.error().kind == ErrorKind::invalid_input);
     CHECK(proved.error().message.find("--operator-key") != std::string::npos);
@@ -139,7 +135,7 @@ TEST_CASE_METHOD(BundleFixture, "prove issues a checkpoint only when none covers
   SECTION("an existing checkpoint that covers the VIN is used, even without a key and behind the log") {
     REQUIRE(ledger.checkpoint(operator_key));
     record(manufacture(3), maker_second);
-    auto proved = ledger.prove(vin_for(1), nullptr);
+    auto proved = ledger.prove(numbered_vin(1), nullptr);
     REQUIRE(proved);
     CHECK_FALSE(proved->issued_checkpoint);
     CHECK(proved->checkpoint.checkpoint.size == 8);
@@ -149,14 +145,14 @@ TEST_CASE_METHOD(BundleFixture, "prove issues a checkpoint only when none covers
     auto early = ledger.checkpoint(operator_key);
     REQUIRE(early);
     record(transfer(2), maker_second);  // seq 8, VIN 2
-    auto proved = ledger.prove(vin_for(2), &operator_key);
+    auto proved = ledger.prove(numbered_vin(2), &operator_key);
     REQUIRE(proved);
     CHECK(proved->issued_checkpoint);
     CHECK(proved->checkpoint.checkpoint.size == 9);
     CHECK(ledger.checkpoints()->size() == 2);
   }
   SECTION("an unknown VIN: an absence bundle") {
-    auto proved = ledger.prove(vin_for(99), &operator_key);
+    auto proved = ledger.prove(numbered_vin(99), &operator_key);
     REQUIRE(proved);
     CHECK(proved->bundle.entries.empty());
     CHECK(proved->bundle.parties.empty());

@@ -6,6 +6,7 @@
 
 #include "insider.h"
 #include "process.h"
+#include "unit_ledger.h"
 #include "vinledger/bundle.h"
 #include "vinledger/canonical_json.h"
 #include "vinledger/encoding.h"
@@ -13,19 +14,14 @@
 #include "vinledger/vin.h"
 
 using namespace vinledger;
+using vinledger::testing::kFixedNow;
+using vinledger::testing::numbered_vin;
 using vinledger::testing::insider_append;
 using nlohmann::json;
 
 namespace {
 
-constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
 constexpr const char* kOrigin = "insider.vinledger.example";
-
-std::string vin_for(int n) {
-  std::string vin = "JTMHV05J0A" + std::to_string(1000000 + n);
-  vin[8] = expected_check_digit(vin);
-  return vin;
-}
 
 // Signs as any party's software would, without the checks a new statement
 // gets (a weak vkey, say): what an older vinledger recorded.
@@ -42,7 +38,7 @@ json registration(const std::string& id, const std::string& vkey) {
 }
 
 json manufacture(int n, const std::string& actor = "maker") {
-  return {{"type", "manufacture"}, {"vin", vin_for(n)}, {"time", "2025-01-02T00:00:00Z"}, {"actor", actor},
+  return {{"type", "manufacture"}, {"vin", numbered_vin(n)}, {"time", "2025-01-02T00:00:00Z"}, {"actor", actor},
           {"country", "JP"},       {"make", "Toyota"},  {"model", "Land Cruiser"},        {"year", 2025}};
 }
 
@@ -71,7 +67,7 @@ struct InsiderFixture {
     InitOptions options;
     options.origin = kOrigin;
     LedgerSettings settings;
-    settings.clock = [] { return kNow; };
+    settings.clock = [] { return kFixedNow; };
     auto created = Ledger::create(path, options, operator_key, std::move(settings));
     REQUIRE(created);
     return std::move(*created);
@@ -168,7 +164,7 @@ TEST_CASE_METHOD(InsiderFixture, "audit reports a replayed statement without the
   REQUIRE(duplicates.size() == 1);
   CHECK(duplicates[0].seq == copy_seq);
   CHECK(duplicates[0].severity == Severity::kCritical);
-  CHECK(duplicates[0].vin == vin_for(1));
+  CHECK(duplicates[0].vin == numbered_vin(1));
   CHECK(duplicates[0].evidence == std::vector<std::int64_t>{original_seq, copy_seq});
   CHECK(all_findings().size() == 1);  // the copy is otherwise consistently chained
 }
@@ -229,7 +225,7 @@ TEST_CASE_METHOD(InsiderFixture, "verify_bundle applies revocation as audit does
   REQUIRE(unknown.size() == 1);
   CHECK(unknown[0].seq == late_seq);
 
-  auto proved = ledger.prove(vin_for(1), &operator_key);
+  auto proved = ledger.prove(numbered_vin(1), &operator_key);
   REQUIRE(proved);
   auto log_key = ledger.log_key();
   REQUIRE(log_key);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "process.h"
+#include "unit_ledger.h"
 #include "vinledger/bundle.h"
 #include "vinledger/checkpoint.h"
 #include "vinledger/encoding.h"
@@ -16,12 +17,14 @@
 #include "vinledger/witness.h"
 
 using namespace vinledger;
+using vinledger::testing::kFixedNow;
+using vinledger::testing::numbered_vin;
 using nlohmann::json;
 
 namespace {
 
 constexpr const char* kOrigin = "rotation.vinledger.example";
-constexpr std::int64_t kNow = 1767225600;
+constexpr std::int64_t kFixedNow = 1767225600;
 
 std::vector<std::string> lines_of(const std::vector<KeyEndorsement>& chain) {
   std::vector<std::string> lines;
@@ -147,14 +150,8 @@ TEST_CASE("add_key_endorsement fills the operator's own new-key registration onl
 
 namespace {
 
-std::string vin_for(int n) {
-  std::string vin = "JTMHV05J0A" + std::to_string(1000000 + n);
-  vin[8] = expected_check_digit(vin);
-  return vin;
-}
-
 json manufacture(int n) {
-  return {{"type", "manufacture"}, {"vin", vin_for(n)}, {"time", "2025-01-02T00:00:00Z"}, {"actor", "maker"},
+  return {{"type", "manufacture"}, {"vin", numbered_vin(n)}, {"time", "2025-01-02T00:00:00Z"}, {"actor", "maker"},
           {"country", "JP"},       {"make", "Toyota"},  {"model", "Land Cruiser"},        {"year", 2025}};
 }
 
@@ -173,7 +170,7 @@ struct RotationFixture {
     InitOptions options;
     options.origin = kOrigin;
     LedgerSettings settings;
-    settings.clock = [] { return kNow; };
+    settings.clock = [] { return kFixedNow; };
     auto created = Ledger::create(path, options, key, std::move(settings));
     REQUIRE(created);
     return std::move(*created);
@@ -231,7 +228,7 @@ TEST_CASE_METHOD(RotationFixture, "the whole cycle of an operator key rotation",
   auto config = Witness::init(witness_dir.path() / "w", "customs.example/w", witness_dir.path() / "w.key", keys.v0);
   REQUIRE(config);
   WitnessSettings witness_settings;
-  witness_settings.clock = [] { return kNow; };
+  witness_settings.clock = [] { return kFixedNow; };
   auto witness = Witness::open(witness_dir.path() / "w", witness_settings);
   REQUIRE(witness);
   auto proofs = [&](std::uint64_t a, std::uint64_t b) -> Result<std::vector<Hash>> {
@@ -254,10 +251,10 @@ TEST_CASE_METHOD(RotationFixture, "the whole cycle of an operator key rotation",
   SECTION("prove never pairs a checkpoint with a key that did not sign it") {
     // The latest checkpoint was signed with k0: without the key in force,
     // prove cannot give a bundle its key would open.
-    auto without_key = ledger.prove(vin_for(1), nullptr);
+    auto without_key = ledger.prove(numbered_vin(1), nullptr);
     REQUIRE_FALSE(without_key);
     CHECK(without_key.error().message.find("earlier operator key") != std::string::npos);
-    auto proved = ledger.prove(vin_for(1), &keys.k1);
+    auto proved = ledger.prove(numbered_vin(1), &keys.k1);
     REQUIRE(proved);
     CHECK(proved->bundle.log_key == keys.v1.text());
     const std::string bundle = format_bundle(proved->bundle);

@@ -6,43 +6,28 @@
 #include <sstream>
 
 #include "process.h"
+#include "unit_ledger.h"
 #include "vinledger/ledger.h"
 #include "vinledger/vin.h"
 
 using namespace vinledger;
+using vinledger::testing::kFixedNow;
+using vinledger::testing::fixed_clock;
+using vinledger::testing::numbered_vin;
+using vinledger::testing::signed_line;
 using nlohmann::json;
 
 namespace {
 
-constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
-
-LedgerSettings fixed_clock(unsigned threads = 0) {
-  LedgerSettings settings;
-  settings.clock = [] { return kNow; };
-  settings.threads = threads;
-  return settings;
-}
-
-std::string vin_for(int n) {
-  std::string vin = "JTMHV05J0A" + std::to_string(1000000 + n);
-  vin[8] = expected_check_digit(vin);
-  return vin;
-}
 
 json manufacture(int n, const std::string& actor = "maker") {
-  return {{"type", "manufacture"}, {"vin", vin_for(n)},   {"time", "2025-01-01T00:00:00Z"}, {"actor", actor},
+  return {{"type", "manufacture"}, {"vin", numbered_vin(n)},   {"time", "2025-01-01T00:00:00Z"}, {"actor", actor},
           {"country", "JP"},       {"make", "Toyota"},    {"model", "Land Cruiser"},        {"year", 2025}};
 }
 
 json registration(const std::string& id, const SigningKey& key, const std::string& operator_id = "operator") {
   return {{"type", "party"}, {"time", "2025-01-01T00:00:00Z"}, {"actor", operator_id}, {"id", id},
           {"name", id},      {"country", "JP"},                {"roles", {"manufacturer"}}, {"vkey", key.verifier(id).text()}};
-}
-
-std::string signed_line(json statement, const SigningKey& key) {
-  auto signed_statement = sign_statement(std::move(statement), key);
-  REQUIRE(signed_statement);
-  return signed_statement->canonical + "\n";
 }
 
 struct LedgerFixture {
@@ -157,7 +142,7 @@ TEST_CASE_METHOD(LedgerFixture, "record fills time from the clock and prev from 
   CHECK(entry->entry["recorded"] == "2026-01-01T00:00:00Z");
   CHECK(entry->entry["statement"]["prev"].is_null());
 
-  json transfer = {{"type", "transfer"}, {"vin", vin_for(1)}, {"actor", "maker"}, {"from", "maker"},
+  json transfer = {{"type", "transfer"}, {"vin", numbered_vin(1)}, {"actor", "maker"}, {"from", "maker"},
                    {"to", "maker"},      {"country", "JP"}};
   auto second = ledger.record(transfer, maker);
   REQUIRE(second);

@@ -16,8 +16,12 @@
 // memory barrier on the database file. Both flush the gathered bytes first,
 // so no other connection, and no later open after a crash, can see a frame
 // that is not in the file. A crash loses only frames of a commit that had
-// not returned, as without the buffer. At most kMaxGatheredBytes are held
-// per connection (a larger transaction is written in pieces of that size).
+// not returned, as without the buffer. A write that fails fails the sync,
+// and so the commit, as it would have failed the write. (The barrier's
+// flush is for a connection that turned syncing off: there a failed write
+// cannot be reported, as the commit is published right after.) At most
+// kMaxGatheredBytes are held per connection (a larger transaction is
+// written in pieces of that size).
 //
 // Thread-safety: a connection's files are used by one thread at a time (as
 // SQLite uses a connection); the counters are atomic.

@@ -43,23 +43,26 @@ constexpr std::size_t kPlatformMaxWrite = 124u << 10;
 File* as_file(sqlite3_file* file) { return reinterpret_cast<File*>(file); }
 
 // Hands the gathered bytes to the OS. Every path that lets SQLite, or
-// another connection, see the log's content comes through here first.
+// another connection, see the log's content comes through here first. On
+// a failure the bytes stay gathered (writing them again is harmless: same
+// bytes, same place), so the failure is reported again at the next sync,
+// read or close instead of turning into frames missing from the file.
 int flush(File& file) {
   if (!file.gathered || file.gathered->empty()) return SQLITE_OK;
-  int rc = SQLITE_OK;
-  for (std::size_t done = 0; done < file.gathered->size() && rc == SQLITE_OK; done += kPlatformMaxWrite) {
+  for (std::size_t done = 0; done < file.gathered->size(); done += kPlatformMaxWrite) {
     const std::size_t piece = std::min(kPlatformMaxWrite, file.gathered->size() - done);
-    rc = file.platform->pMethods->xWrite(file.platform, file.gathered->data() + done, static_cast<int>(piece),
-                                         file.start + static_cast<sqlite3_int64>(done));
+    const int rc = file.platform->pMethods->xWrite(file.platform, file.gathered->data() + done,
+                                                   static_cast<int>(piece), file.start + static_cast<sqlite3_int64>(done));
     g_os_writes.fetch_add(1, std::memory_order_relaxed);
+    if (rc != SQLITE_OK) return rc;
   }
   file.gathered->clear();
-  return rc;
+  return SQLITE_OK;
 }
 
 int x_close(sqlite3_file* handle) {
   File& file = *as_file(handle);
-  int rc = flush(file);
+  const int rc = flush(file);  // the file closes whatever it says: SQLite never uses it again
   if (file.database) file.database->wal = nullptr;
   if (file.wal) file.wal->database = nullptr;
   delete file.gathered;
@@ -155,7 +158,7 @@ int x_shm_lock(sqlite3_file* handle, int offset, int count, int flags) {
 // whatever `synchronous` says.
 void x_shm_barrier(sqlite3_file* handle) {
   File& file = *as_file(handle);
-  if (file.wal) (void)flush(*file.wal);  // an error surfaces at the log's next sync, read or close
+  if (file.wal) (void)flush(*file.wal);  // a failure stays gathered: the next sync, read or close reports it
   if (file.platform->pMethods->iVersion >= 2 && file.platform->pMethods->xShmBarrier)
     file.platform->pMethods->xShmBarrier(file.platform);
 }

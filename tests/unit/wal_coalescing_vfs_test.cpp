@@ -4,6 +4,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <string>
 
 #include "process.h"
@@ -94,5 +97,45 @@ TEST_CASE("a transaction larger than the page cache reads back the pages it spil
   db.reset();
   SQLite::Database again((dir / "ledger.db").string(), SQLite::OPEN_READONLY);
   CHECK(count_rows(again) == 3000);
+  CHECK(again.execAndGet("PRAGMA integrity_check").getString() == "ok");
+}
+
+TEST_CASE("a log write the OS refuses fails the commit, and the next commit after it is whole", "[vfs]") {
+  TempDir dir;
+  auto writer = open_through_vfs(dir / "ledger.db", "FULL");
+  insert_rows(*writer, 10);
+  // Files may not grow past 64 KiB for a while, as on a full disk: the
+  // log (already past that) cannot take the next frames.
+  struct rlimit saved {};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  auto* previous = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = saved;
+  small.rlim_cur = 64 * 1024;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  bool failed = false;
+  try {
+    SQLite::Transaction transaction(*writer);
+    insert_rows(*writer, 50);
+    transaction.commit();
+  } catch (const SQLite::Exception&) {
+    failed = true;
+  }
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &saved) == 0);
+  std::signal(SIGXFSZ, previous);
+  CHECK(failed);
+  SQLite::Database reader((dir / "ledger.db").string(), SQLite::OPEN_READONLY);
+  CHECK(count_rows(reader) == 10);
+  // The OS takes writes again: the next commit is whole, and so is the log.
+  {
+    SQLite::Transaction transaction(*writer);
+    insert_rows(*writer, 30);
+    transaction.commit();
+  }
+  CHECK(count_rows(reader) == 40);
+  CHECK(reader.execAndGet("SELECT sum(length(body)) FROM rows").getInt64() == 40 * 3000);
+  CHECK(reader.execAndGet("PRAGMA integrity_check").getString() == "ok");
+  writer.reset();
+  SQLite::Database again((dir / "ledger.db").string(), SQLite::OPEN_READONLY);
+  CHECK(count_rows(again) == 40);
   CHECK(again.execAndGet("PRAGMA integrity_check").getString() == "ok");
 }

@@ -13,7 +13,6 @@
 #include "vinledger/vin.h"
 
 using namespace vinledger;
-using vinledger::testing::kFixedNow;
 using vinledger::testing::numbered_vin;
 using vinledger::testing::cosign_bundle;
 using vinledger::testing::Witness;
@@ -60,9 +59,7 @@ struct BundleFixture {
                        const std::string& origin = "unit.vinledger.example") {
     InitOptions options;
     options.origin = origin;
-    LedgerSettings settings;
-    settings.clock = [] { return kFixedNow; };
-    auto created = Ledger::create(path, options, key, std::move(settings));
+    auto created = Ledger::create(path, options, key, vinledger::testing::fixed_clock());
     REQUIRE(created);
     return std::move(*created);
   }

@@ -14,7 +14,6 @@
 #include "vinledger/vin.h"
 
 using namespace vinledger;
-using vinledger::testing::kFixedNow;
 using vinledger::testing::numbered_vin;
 using vinledger::testing::insider_append;
 using nlohmann::json;
@@ -66,9 +65,7 @@ struct InsiderFixture {
   Ledger create() {
     InitOptions options;
     options.origin = kOrigin;
-    LedgerSettings settings;
-    settings.clock = [] { return kFixedNow; };
-    auto created = Ledger::create(path, options, operator_key, std::move(settings));
+    auto created = Ledger::create(path, options, operator_key, vinledger::testing::fixed_clock());
     REQUIRE(created);
     return std::move(*created);
   }

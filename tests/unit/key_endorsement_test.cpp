@@ -24,7 +24,6 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kOrigin = "rotation.vinledger.example";
-constexpr std::int64_t kFixedNow = 1767225600;
 
 std::vector<std::string> lines_of(const std::vector<KeyEndorsement>& chain) {
   std::vector<std::string> lines;
@@ -169,9 +168,7 @@ struct RotationFixture {
   static Ledger create(const std::filesystem::path& path, const SigningKey& key) {
     InitOptions options;
     options.origin = kOrigin;
-    LedgerSettings settings;
-    settings.clock = [] { return kFixedNow; };
-    auto created = Ledger::create(path, options, key, std::move(settings));
+    auto created = Ledger::create(path, options, key, vinledger::testing::fixed_clock());
     REQUIRE(created);
     return std::move(*created);
   }
